@@ -1,0 +1,47 @@
+using System.Globalization;
+using Ext4Codec.Generator.Model;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Ext4Codec.Generator.Emitting;
+
+/// <summary>C# spellings of spec names and types.</summary>
+public static class Names
+{
+    /// <summary>A spec identifier as a C# identifier (kernel names stay as they are; keywords get '@').</summary>
+    public static string Id(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+
+    public static string Clr(ScalarKind kind) => kind switch
+    {
+        ScalarKind.U8 => "byte",
+        ScalarKind.U16 => "ushort",
+        ScalarKind.U32 => "uint",
+        ScalarKind.U64 => "ulong",
+        ScalarKind.I8 => "sbyte",
+        ScalarKind.I16 => "short",
+        ScalarKind.I32 => "int",
+        _ => "long",
+    };
+
+    /// <summary>The BinaryPrimitives method suffix, e.g. <c>UInt32LittleEndian</c>; null for single bytes.</summary>
+    public static string? Primitive(ScalarKind kind, Endian endian)
+    {
+        string e = endian == Endian.Big ? "BigEndian" : "LittleEndian";
+        return kind switch
+        {
+            ScalarKind.U16 => "UInt16" + e,
+            ScalarKind.U32 => "UInt32" + e,
+            ScalarKind.U64 => "UInt64" + e,
+            ScalarKind.I16 => "Int16" + e,
+            ScalarKind.I32 => "Int32" + e,
+            ScalarKind.I64 => "Int64" + e,
+            _ => null,
+        };
+    }
+
+    public static string Hex(ulong value) => "0x" + value.ToString("X", CultureInfo.InvariantCulture);
+
+    public static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Checksum method stem: <c>metadata_csum</c> → <c>MetadataCsum</c>.</summary>
+    public static string Pascal(string name) => Parsing.SpecParser.PascalCase(name);
+}

@@ -1,0 +1,54 @@
+using System;
+using Ext4Codec.Generator.Binding;
+using Ext4Codec.Generator.Emitting;
+using Ext4Codec.Generator.Model;
+using Ext4Codec.Generator.Parsing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+
+namespace Ext4Codec.Generator;
+
+/// <summary>
+/// Spec files (AdditionalFiles ending in <c>.spec</c>) → parse per file → bind per compilation → emit per
+/// namespace. Sources and diagnostics leave on separate outputs: the emitted model holds no locations, so a
+/// comment or blank line added to a spec re-reports diagnostics without re-emitting code.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class SpecGenerator : IIncrementalGenerator
+{
+    public const string Extension = ".spec";
+
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var parsed = context.AdditionalTextsProvider
+            .Where(static t => t.Path.EndsWith(Extension, StringComparison.OrdinalIgnoreCase))
+            .Select(static (t, ct) => SpecParser.Parse(t.Path, t.GetText(ct)?.ToString() ?? ""))
+            .WithTrackingName(TrackingNames.Parse);
+
+        var bound = parsed.Collect()
+            .Select(static (files, _) => SpecBinder.Bind(files))
+            .WithTrackingName(TrackingNames.Bind);
+
+        var units = bound.SelectMany(static (b, _) => b.Units).WithTrackingName(TrackingNames.Units);
+        var diagnostics = bound.Select(static (b, _) => b.Diagnostics).WithTrackingName(TrackingNames.Diagnostics);
+
+        context.RegisterSourceOutput(units, static (spc, unit) => Emit(spc, unit));
+        context.RegisterSourceOutput(diagnostics, static (spc, list) =>
+        {
+            foreach (var d in list) spc.ReportDiagnostic(d.ToDiagnostic());
+        });
+    }
+
+    private static void Emit(SourceProductionContext spc, CodegenUnit unit)
+    {
+        string prefix = unit.Namespace + ".";
+        Add(spc, prefix + "CodecSupport.g.cs", SupportEmitter.Emit(unit.Namespace));
+        Add(spc, prefix + "SpecCatalog.g.cs", CatalogEmitter.Emit(unit));
+        foreach (var set in unit.FlagSets) Add(spc, prefix + set.TypeName + ".g.cs", FlagSetEmitter.Emit(set, unit.Namespace));
+        foreach (var s in unit.Structs) Add(spc, prefix + s.TypeName + ".g.cs", new StructEmitter(s, unit).Emit());
+        foreach (var t in unit.Tlvs) Add(spc, prefix + t.TypeName + ".g.cs", TlvEmitter.Emit(t, unit));
+    }
+
+    private static void Add(SourceProductionContext spc, string hint, string text)
+        => spc.AddSource(hint, SourceText.From(text, System.Text.Encoding.UTF8));
+}
