@@ -152,6 +152,7 @@ public sealed partial class StructEmitter
         foreach (var f in _s.Fields) EmitViewField(w, f);
         foreach (var c in _s.Combines) EmitViewCombine(w, c);
         EmitIsPresent(w);
+        EmitCombined(w);
         EmitValidate(w);
         foreach (var k in _s.Checksums) EmitChecksum(w, k);
         w.Close();
@@ -264,6 +265,19 @@ public sealed partial class StructEmitter
             w.Line("case " + Names.Int(i) + ": return " + (HasPresence(f) ? "Has_" + f.Name : "true") + ";");
         }
         w.Line("default: return false;");
+        w.Close();
+        w.Close();
+    }
+
+    private void EmitCombined(SourceWriter w)
+    {
+        if (_s.Combines.Count == 0) return;
+        w.Line();
+        w.Line("/// <summary>Combined value <paramref name=\"combineIndex\"/> (an index into the layout's combines), for tools that walk layouts.</summary>");
+        w.Open("public ulong Combined(int combineIndex)");
+        w.Open("switch (combineIndex)");
+        for (int i = 0; i < _s.Combines.Count; i++) w.Line("case " + Names.Int(i) + ": return " + Names.Id(_s.Combines[i].Name) + ";");
+        w.Line("default: throw new ArgumentOutOfRangeException(nameof(combineIndex));");
         w.Close();
         w.Close();
     }

@@ -1,0 +1,42 @@
+using System;
+using System.IO;
+using Ext4Codec.Format;
+
+namespace Ext4Codec.Cli.Commands;
+
+/// <summary>Turns what can go wrong opening and reading an image into one clear line and exit code 8.</summary>
+public static class ImageErrors
+{
+    public static int Run(string image, TextWriter error, Action action)
+    {
+        try
+        {
+            action();
+            return ExitCodes.Clean;
+        }
+        catch (CorruptDataException e)
+        {
+            error.WriteLine($"ext4codec: {image}: {e.Reason} ({Where(e.Corruption)})");
+        }
+        catch (FileNotFoundException)
+        {
+            error.WriteLine($"ext4codec: {image}: no such file");
+        }
+        catch (DirectoryNotFoundException)
+        {
+            error.WriteLine($"ext4codec: {image}: no such file");
+        }
+        catch (UnauthorizedAccessException)
+        {
+            error.WriteLine($"ext4codec: {image}: permission denied");
+        }
+        catch (IOException e)
+        {
+            error.WriteLine($"ext4codec: {image}: {e.Message}");
+        }
+        return ExitCodes.OperationalError;
+    }
+
+    private static string Where(Corruption c)
+        => (c.Field.Length > 0 ? c.Structure + "." + c.Field : c.Structure) + " at byte " + c.Offset;
+}

@@ -1,0 +1,9 @@
+using System.CommandLine;
+using Ext4Codec.Cli.Commands;
+
+var root = new RootCommand("ext4codec: ext4, jbd2 and fast-commit images, read the way the kernel and e2fsck read them")
+{
+    InfoCommand.Create(),
+    SpecCommand.Create(),
+};
+return root.Parse(args).Invoke();

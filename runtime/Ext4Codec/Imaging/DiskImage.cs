@@ -1,0 +1,100 @@
+using System;
+using System.IO;
+using System.IO.MemoryMappedFiles;
+using Ext4Codec.Format;
+
+namespace Ext4Codec.Imaging;
+
+/// <summary>
+/// A read-only image mapped into memory, so every structure is read in place. Images from a stream are copied
+/// into an anonymous mapping once, so both paths read the same way.
+/// </summary>
+public sealed unsafe class DiskImage : IDisposable
+{
+    private readonly MemoryMappedFile? _file;
+    private readonly MemoryMappedViewAccessor? _view;
+    private byte* _base;
+
+    private DiskImage(MemoryMappedFile? file, MemoryMappedViewAccessor? view, long length, string name)
+    {
+        _file = file;
+        _view = view;
+        Length = length;
+        Name = name;
+        if (view is not null)
+        {
+            view.SafeMemoryMappedViewHandle.AcquirePointer(ref _base);
+            _base += view.PointerOffset;
+        }
+    }
+
+    /// <summary>Bytes in the image.</summary>
+    public long Length { get; }
+
+    /// <summary>The path or description the image was opened from, for messages.</summary>
+    public string Name { get; }
+
+    /// <summary>Maps a file read-only; the file is never written.</summary>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static DiskImage Open(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.None);
+        long length = stream.Length;
+        if (length == 0) return new DiskImage(null, null, 0, path);
+        var file = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
+        var view = file.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
+        return new DiskImage(file, view, length, path);
+    }
+
+    /// <summary>Copies a stream (from its current position to its end) into memory and reads it from there.</summary>
+    public static DiskImage FromStream(Stream stream, string name = "<stream>")
+    {
+        if (stream.CanSeek)
+        {
+            long length = stream.Length - stream.Position;
+            if (length == 0) return new DiskImage(null, null, 0, name);
+            var file = MemoryMappedFile.CreateNew(null, length, MemoryMappedFileAccess.ReadWrite);
+            using (var target = file.CreateViewStream(0, length, MemoryMappedFileAccess.ReadWrite)) stream.CopyTo(target);
+            return new DiskImage(file, file.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read), length, name);
+        }
+        var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        buffer.Position = 0;
+        return FromStream(buffer, name);
+    }
+
+    /// <summary>The bytes at <paramref name="offset"/>, in place.</summary>
+    /// <exception cref="CorruptDataException">The range is not inside the image; <paramref name="structure"/> names what was wanted there.</exception>
+    public ReadOnlySpan<byte> Read(long offset, int length, string structure = "image")
+    {
+        if (!TryRead(offset, length, out var span))
+        {
+            throw new Corruption(structure, "", offset,
+                $"{length} bytes at byte {offset} lie beyond the end of the {Length}-byte image").ToException();
+        }
+        return span;
+    }
+
+    public bool TryRead(long offset, int length, out ReadOnlySpan<byte> span)
+    {
+        if (offset < 0 || length < 0 || offset > Length - length)
+        {
+            span = default;
+            return false;
+        }
+        span = length == 0 ? default : new ReadOnlySpan<byte>(_base + offset, length);
+        return true;
+    }
+
+    public void Dispose()
+    {
+        if (_base != null)
+        {
+            _view!.SafeMemoryMappedViewHandle.ReleasePointer();
+            _base = null;
+        }
+        _view?.Dispose();
+        _file?.Dispose();
+    }
+}
