@@ -267,6 +267,11 @@ public sealed partial class StructEmitter
         w.Line("default: return false;");
         w.Close();
         w.Close();
+        w.Line();
+        w.Line("/// <summary>Writes <see cref=\"IsPresent\"/> of every field into <paramref name=\"present\"/> (at least as long as the layout's fields).</summary>");
+        w.Open("public void FillPresence(Span<bool> present)");
+        w.Line("for (int i = 0; i < " + Names.Int(_s.Fields.Count) + "; i++) present[i] = IsPresent(i);");
+        w.Close();
     }
 
     private void EmitCombined(SourceWriter w)
@@ -279,6 +284,11 @@ public sealed partial class StructEmitter
         for (int i = 0; i < _s.Combines.Count; i++) w.Line("case " + Names.Int(i) + ": return " + Names.Id(_s.Combines[i].Name) + ";");
         w.Line("default: throw new ArgumentOutOfRangeException(nameof(combineIndex));");
         w.Close();
+        w.Close();
+        w.Line();
+        w.Line("/// <summary>Writes every combined value into <paramref name=\"values\"/> (at least as long as the layout's combines).</summary>");
+        w.Open("public void FillCombined(Span<ulong> values)");
+        w.Line("for (int i = 0; i < " + Names.Int(_s.Combines.Count) + "; i++) values[i] = Combined(i);");
         w.Close();
     }
 

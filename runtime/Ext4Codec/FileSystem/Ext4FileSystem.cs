@@ -86,7 +86,7 @@ public sealed class Ext4FileSystem : IDisposable
     /// <exception cref="CorruptDataException">The block lies beyond the image.</exception>
     public ReadOnlySpan<byte> ReadBlock(ulong block, string structure = "block")
     {
-        if (block > long.MaxValue / Geometry.BlockSize)
+        if (block > (ulong)long.MaxValue / Geometry.BlockSize)
             throw new Corruption(structure, "", 0, $"block {block} is beyond any image").ToException();
         return Image.Read((long)block * Geometry.BlockSize, (int)Geometry.BlockSize, structure);
     }
@@ -94,7 +94,7 @@ public sealed class Ext4FileSystem : IDisposable
     public bool TryReadBlock(ulong block, out ReadOnlySpan<byte> data)
     {
         data = default;
-        return block <= long.MaxValue / Geometry.BlockSize && Image.TryRead((long)block * Geometry.BlockSize, (int)Geometry.BlockSize, out data);
+        return block <= (ulong)long.MaxValue / Geometry.BlockSize && Image.TryRead((long)block * Geometry.BlockSize, (int)Geometry.BlockSize, out data);
     }
 
     /// <summary>Whether group <paramref name="group"/> holds a superblock backup (sparse_super, sparse_super2).</summary>

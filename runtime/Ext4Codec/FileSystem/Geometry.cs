@@ -9,8 +9,8 @@ namespace Ext4Codec.FileSystem;
 /// </summary>
 public sealed record Geometry
 {
-    public const int GoodOldInodeSize = 128;
-    public const int GoodOldFirstInode = 11;
+    public const uint GoodOldInodeSize = 128;
+    public const uint GoodOldFirstInode = 11;
 
     public uint BlockSize { get; private init; }
     public int LogBlockSize { get; private init; }

@@ -34,17 +34,69 @@ public sealed unsafe class DiskImage : IDisposable
     /// <summary>The path or description the image was opened from, for messages.</summary>
     public string Name { get; }
 
-    /// <summary>Maps a file read-only; the file is never written.</summary>
+    /// <summary>Largest image a gzip file may expand to; beyond it the image is refused rather than filling the disk.</summary>
+    public const long MaxDecompressedLength = 64L << 30;
+
+    /// <summary>
+    /// Maps a file read-only; the file is never written. A gzip-compressed image (as the corpora ship them) is
+    /// expanded into a temporary file that is deleted when the image is disposed.
+    /// </summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
-    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="IOException">The file cannot be read, or a compressed image is corrupt or too large.</exception>
     public static DiskImage Open(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.None);
+        if (IsGzip(stream)) return OpenGzip(stream, path);
         long length = stream.Length;
         if (length == 0) return new DiskImage(null, null, 0, path);
         var file = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
         var view = file.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
         return new DiskImage(file, view, length, path);
+    }
+
+    private static bool IsGzip(FileStream stream)
+    {
+        Span<byte> magic = stackalloc byte[2];
+        bool gzip = stream.Read(magic) == 2 && magic[0] == 0x1F && magic[1] == 0x8B;
+        stream.Position = 0;
+        return gzip;
+    }
+
+    private static DiskImage OpenGzip(FileStream compressed, string path)
+    {
+        string temp = Path.GetTempFileName();
+        var expanded = new FileStream(temp, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+        try
+        {
+            using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionMode.Decompress, leaveOpen: true))
+            {
+                var buffer = new byte[1 << 16];
+                int n;
+                while ((n = gzip.Read(buffer)) > 0)
+                {
+                    if (expanded.Length + n > MaxDecompressedLength) throw new IOException($"compressed image expands beyond {MaxDecompressedLength >> 30} GiB");
+                    expanded.Write(buffer, 0, n);
+                }
+            }
+            long length = expanded.Length;
+            if (length == 0)
+            {
+                expanded.Dispose();
+                return new DiskImage(null, null, 0, path);
+            }
+            var file = MemoryMappedFile.CreateFromFile(expanded, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
+            return new DiskImage(file, file.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read), length, path);
+        }
+        catch (InvalidDataException e)
+        {
+            expanded.Dispose();
+            throw new IOException("corrupt gzip image: " + e.Message, e);
+        }
+        catch
+        {
+            expanded.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Copies a stream (from its current position to its end) into memory and reads it from there.</summary>

@@ -47,7 +47,11 @@ public static class InfoReport
         w.WriteStartObject();
         w.WriteString("image", fs.Image.Name);
         w.WriteStartObject("superblock");
-        WriteStruct(w, SuperBlockLayout.Instance, sb.Data, sb.IsPresent, sb.Combined);
+        var sbPresent = new bool[SuperBlockLayout.Instance.Fields.Length];
+        sb.FillPresence(sbPresent);
+        var sbCombined = new ulong[SuperBlockLayout.Instance.Combines.Length];
+        sb.FillCombined(sbCombined);
+        WriteStruct(w, SuperBlockLayout.Instance, sb.Data, sbPresent, sbCombined);
         w.WriteStartArray("features");
         foreach (var name in E2pNames.SuperblockFeatures(sb)) w.WriteStringValue(name);
         w.WriteEndArray();
@@ -57,6 +61,8 @@ public static class InfoReport
         w.WriteEndObject();
 
         w.WriteStartArray("group_descriptors");
+        var gdPresent = new bool[GroupDescLayout.Instance.Fields.Length];
+        var gdCombined = new ulong[GroupDescLayout.Instance.Combines.Length];
         for (uint g = 0; g < fs.Geometry.GroupCount; g++)
         {
             w.WriteStartObject();
@@ -67,7 +73,9 @@ public static class InfoReport
                 w.WriteEndObject();
                 break;
             }
-            WriteStruct(w, GroupDescLayout.Instance, gd.Data, gd.IsPresent, gd.Combined);
+            gd.FillPresence(gdPresent);
+            gd.FillCombined(gdCombined);
+            WriteStruct(w, GroupDescLayout.Instance, gd.Data, gdPresent, gdCombined);
             bool? valid = ChecksumValid(fs, gd, g);
             if (valid is not null) w.WriteBoolean("checksum_valid", valid.Value);
             w.WriteEndObject();
@@ -84,7 +92,9 @@ public static class InfoReport
             if (JournalLocator.TryReadSuperblock(fs, journal, out var jsb))
             {
                 w.WriteStartObject("superblock");
-                WriteStruct(w, JournalSuperblockLayout.Instance, jsb.Data, jsb.IsPresent, null);
+                var jsbPresent = new bool[JournalSuperblockLayout.Instance.Fields.Length];
+                jsb.FillPresence(jsbPresent);
+                WriteStruct(w, JournalSuperblockLayout.Instance, jsb.Data, jsbPresent, []);
                 w.WriteStartArray("features");
                 foreach (var name in E2pNames.JournalFeatures(jsb)) w.WriteStringValue(name);
                 w.WriteEndArray();
@@ -96,11 +106,10 @@ public static class InfoReport
         w.WriteEndObject();
     }
 
-    private static void WriteStruct(Utf8JsonWriter w, StructLayout layout, ReadOnlySpan<byte> data, Func<int, bool> present, Func<int, ulong>? combined)
+    private static void WriteStruct(Utf8JsonWriter w, StructLayout layout, ReadOnlySpan<byte> data, bool[] present, ulong[] combined)
     {
         LayoutJson.WriteFields(w, layout, data, present);
-        if (combined is null) return;
-        for (int i = 0; i < layout.Combines.Length; i++) w.WriteNumber(layout.Combines[i].Name, combined(i));
+        for (int i = 0; i < combined.Length; i++) w.WriteNumber(layout.Combines[i].Name, combined[i]);
     }
 
     private static bool TryDescriptor(Ext4FileSystem fs, uint group, out GroupDescView gd, out string error)

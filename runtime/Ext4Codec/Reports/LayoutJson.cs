@@ -12,12 +12,12 @@ namespace Ext4Codec.Reports;
 public static class LayoutJson
 {
     /// <param name="present">Whether field i exists in these bytes (the generated view's IsPresent).</param>
-    public static void WriteFields(Utf8JsonWriter w, StructLayout layout, ReadOnlySpan<byte> data, Func<int, bool> present)
+    public static void WriteFields(Utf8JsonWriter w, StructLayout layout, ReadOnlySpan<byte> data, ReadOnlySpan<bool> present)
     {
         for (int i = 0; i < layout.Fields.Length; i++)
         {
             var f = layout.Fields[i];
-            if (!present(i)) continue;
+            if (!present[i]) continue;
             int start = f.StartIn(data.Length);
             int size = f.Kind == FieldKind.Flexible ? Math.Max(0, data.Length - start) : f.Size;
             if (start < 0 || start + size > data.Length) continue;
@@ -43,7 +43,12 @@ public static class LayoutJson
                 {
                     var nested = SpecCatalog.FindStruct(f.StructName);
                     w.WriteStartObject(f.Name);
-                    if (nested is not null) WriteFields(w, nested, bytes, _ => true);
+                    if (nested is not null)
+                    {
+                        var all = new bool[nested.Fields.Length];
+                        all.AsSpan().Fill(true);
+                        WriteFields(w, nested, bytes, all);
+                    }
                     w.WriteEndObject();
                     break;
                 }

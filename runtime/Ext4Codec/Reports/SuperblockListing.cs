@@ -16,9 +16,12 @@ public static class SuperblockListing
         var f = new List<ReportField>();
         void Add(string label, string value) => f.Add(new ReportField(label, value));
         string U(ulong v) => v.ToString(CultureInfo.InvariantCulture);
-        bool Has(Ext4FeatureCompat c) => (sb.s_feature_compat & c) != 0;
-        bool HasI(Ext4FeatureIncompat c) => (sb.s_feature_incompat & c) != 0;
-        bool HasR(Ext4FeatureRoCompat c) => (sb.s_feature_ro_compat & c) != 0;
+        var compat = sb.s_feature_compat;
+        var incompat = sb.s_feature_incompat;
+        var roCompat = sb.s_feature_ro_compat;
+        bool Has(Ext4FeatureCompat c) => (compat & c) != 0;
+        bool HasI(Ext4FeatureIncompat c) => (incompat & c) != 0;
+        bool HasR(Ext4FeatureRoCompat c) => (roCompat & c) != 0;
 
         uint blockSize = sb.s_log_block_size < 32 ? 1024u << (int)System.Math.Min(sb.s_log_block_size, 21) : 0;
         uint clusterSize = sb.s_log_cluster_size < 32 ? 1024u << (int)System.Math.Min(sb.s_log_cluster_size, 21) : 0;
