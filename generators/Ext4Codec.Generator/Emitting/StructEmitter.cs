@@ -152,6 +152,7 @@ public sealed partial class StructEmitter
         foreach (var f in _s.Fields) EmitViewField(w, f);
         foreach (var c in _s.Combines) EmitViewCombine(w, c);
         EmitIsPresent(w);
+        EmitCopyTo(w);
         EmitCombined(w);
         EmitValidate(w);
         foreach (var k in _s.Checksums) EmitChecksum(w, k);
@@ -271,6 +272,38 @@ public sealed partial class StructEmitter
         w.Line("/// <summary>Writes <see cref=\"IsPresent\"/> of every field into <paramref name=\"present\"/> (at least as long as the layout's fields).</summary>");
         w.Open("public void FillPresence(Span<bool> present)");
         w.Line("for (int i = 0; i < " + Names.Int(_s.Fields.Count) + "; i++) present[i] = IsPresent(i);");
+        w.Close();
+    }
+
+    /// <summary>Field-by-field copy through the writer's setters: a round trip exercises every generated accessor.</summary>
+    private void EmitCopyTo(SourceWriter w)
+    {
+        w.Line();
+        w.Line("/// <summary>Copies every field that lies inside this data into <paramref name=\"target\"/>, one setter at a time.</summary>");
+        w.Open("public void CopyTo(" + Writer + " target)");
+        foreach (var f in _s.Fields)
+        {
+            string id = Names.Id(f.Name);
+            string guard = AlwaysInside(f) || f.Type.Kind == FieldKind.Flexible ? "" : "if (" + Inside(f) + ") ";
+            switch (f.Type.Kind)
+            {
+                case FieldKind.Scalar:
+                    w.Line(guard + "target." + id + " = " + id + ";");
+                    break;
+                case FieldKind.ScalarArray:
+                    w.Line(guard + "for (int i = 0; i < " + Names.Int(f.Type.Count) + "; i++) target.Set_" + f.Name + "(i, " + id + "(i));");
+                    break;
+                case FieldKind.Struct:
+                    w.Line(guard + id + ".CopyTo(target." + id + ");");
+                    break;
+                case FieldKind.StructArray:
+                    w.Line(guard + "for (int i = 0; i < " + Names.Int(f.Type.Count) + "; i++) " + id + "(i).CopyTo(target." + id + "(i));");
+                    break;
+                default:
+                    w.Line(guard + id + ".CopyTo(target." + id + ");");
+                    break;
+            }
+        }
         w.Close();
     }
 
