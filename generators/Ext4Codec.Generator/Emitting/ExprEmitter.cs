@@ -26,6 +26,8 @@ public sealed class ExprEmitter
         ExprKind.Name => "((long)" + _names[e.Name] + ")",
         ExprKind.Has => "((" + _names[e.Name] + " & " + _flagSets[e.Name] + "." + e.Member + ") != 0)",
         ExprKind.Unary => "!" + Emit(e.Args[0]),
+        // C# shifts take an int count; a hostile count is masked like C#'s own long shift (& 63).
+        _ when e.Name is "<<" or ">>" => "(" + Emit(e.Args[0]) + " " + e.Name + " (int)(" + Emit(e.Args[1]) + " & 63L))",
         _ => "(" + Emit(e.Args[0]) + " " + e.Name + " " + Emit(e.Args[1]) + ")",
     };
 }
