@@ -38,6 +38,22 @@ public static class Names
         };
     }
 
+    /// <summary>C# that reads an integer of <paramref name="kind"/> from <paramref name="span"/> at <paramref name="at"/>.</summary>
+    public static string Read(ScalarKind kind, Endian endian, string span, string at)
+    {
+        string? prim = Primitive(kind, endian);
+        if (prim is null) return kind == ScalarKind.I8 ? "(sbyte)" + span + "[" + at + "]" : span + "[" + at + "]";
+        return "BinaryPrimitives.Read" + prim + "(" + span + ".Slice(" + at + "))";
+    }
+
+    /// <summary>C# that writes <paramref name="value"/> as an integer of <paramref name="kind"/> into <paramref name="span"/> at <paramref name="at"/>.</summary>
+    public static string Write(ScalarKind kind, Endian endian, string span, string at, string value)
+    {
+        string? prim = Primitive(kind, endian);
+        if (prim is null) return span + "[" + at + "] = (byte)" + value;
+        return "BinaryPrimitives.Write" + prim + "(" + span + ".Slice(" + at + "), " + value + ")";
+    }
+
     public static string Hex(ulong value) => "0x" + value.ToString("X", CultureInfo.InvariantCulture);
 
     public static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);

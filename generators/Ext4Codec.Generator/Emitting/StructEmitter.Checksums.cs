@@ -10,36 +10,12 @@ public sealed partial class StructEmitter
 
     private static string CrcClass(ChecksumSpec k) => k.Algorithm == ChecksumAlgorithm.Crc16 ? "Crc16" : "Crc32C";
 
-    /// <summary>Names usable inside a checksum: the structure's plus the checksum's own parameters.</summary>
-    private ExprEmitter ChecksumExpr(ChecksumSpec k)
-    {
-        var names = new Dictionary<string, string> { ["size"] = "_data.Length" };
-        var flags = new Dictionary<string, string>();
-        foreach (var p in _s.Params)
-        {
-            names[p.Name] = ParamField(p);
-            if (p.FlagsType.Length > 0) flags[p.Name] = p.FlagsType;
-        }
-        foreach (var f in _s.Fields)
-        {
-            names[f.Name] = Names.Id(f.Name);
-            if (f.FlagsType.Length > 0) flags[f.Name] = f.FlagsType;
-        }
-        foreach (var c in _s.Combines) names[c.Name] = Names.Id(c.Name);
-        foreach (var p in k.Params)
-        {
-            names[p.Name] = Names.Id(p.Name);
-            if (p.FlagsType.Length > 0) flags[p.Name] = p.FlagsType;
-        }
-        return new ExprEmitter(names, flags);
-    }
-
     private void EmitChecksum(SourceWriter w, ChecksumSpec k)
     {
         string stem = Names.Pascal(k.Name);
         string type = CrcType(k);
         string crc = CrcClass(k);
-        var ex = ChecksumExpr(k);
+        var ex = Scope(k.Params);
         string plist = ParamList(k.Params);
         string args = ArgList(k.Params);
         string spec = SourceWriter.Literal(_s.SpecName);
@@ -59,7 +35,7 @@ public sealed partial class StructEmitter
                 case StepKind.Value:
                 {
                     int width = LayoutMath.Width(step.Scalar);
-                    w.Line(Write(step.Scalar, step.Endian, "scratch", "0", "(" + Names.Clr(step.Scalar) + ")(" + ex.Emit(step.From!) + ")") + ";");
+                    w.Line(Names.Write(step.Scalar, step.Endian, "scratch", "0", "(" + Names.Clr(step.Scalar) + ")(" + ex.Emit(step.From!) + ")") + ";");
                     w.Line("crc = " + crc + ".Append(crc, scratch.Slice(0, " + Names.Int(width) + "));");
                     break;
                 }
@@ -146,7 +122,7 @@ public sealed partial class StructEmitter
         }
         int width = LayoutMath.Width(k.Store.Scalar);
         string at = Names.Pascal(k.Name) + "Offset";
-        return "(" + at + " >= 0 && " + at + " + " + Names.Int(width) + " <= _data.Length) ? (ulong)" + Read(k.Store.Scalar, k.Store.Endian, "_data", "(int)" + at) + " : 0UL";
+        return "(" + at + " >= 0 && " + at + " + " + Names.Int(width) + " <= _data.Length) ? (ulong)" + Names.Read(k.Store.Scalar, k.Store.Endian, "_data", "(int)" + at) + " : 0UL";
     }
 
     /// <summary>Compares with the stored width: a 16-bit field keeps the low bits; a combine without its high part likewise.</summary>
@@ -157,7 +133,7 @@ public sealed partial class StructEmitter
             int width = LayoutMath.Width(k.Store.Scalar);
             string at = Names.Pascal(k.Name) + "Offset";
             w.Line("if (" + at + " < 0 || " + at + " + " + Names.Int(width) + " > _data.Length) return false;");
-            w.Line("return (" + Names.Clr(k.Store.Scalar) + ")value == " + Read(k.Store.Scalar, k.Store.Endian, "_data", "(int)" + at) + ";");
+            w.Line("return (" + Names.Clr(k.Store.Scalar) + ")value == " + Names.Read(k.Store.Scalar, k.Store.Endian, "_data", "(int)" + at) + ";");
             return;
         }
         if (_fields.TryGetValue(k.Store.Field, out var f))

@@ -46,7 +46,7 @@ public sealed partial class StructEmitter
                 w.Doc(f.Doc);
                 w.Open("public " + type + " " + id);
                 w.Line("get => AsView()." + id + ";");
-                w.Line("set { " + GuardOutside(f) + Write(f.Type.Scalar, EndianOf(f), "_data", at, value) + "; }");
+                w.Line("set { " + GuardOutside(f) + Names.Write(f.Type.Scalar, EndianOf(f), "_data", at, value) + "; }");
                 w.Close();
                 break;
             }
@@ -57,7 +57,7 @@ public sealed partial class StructEmitter
                 w.Open("public void Set_" + f.Name + "(int index, " + Names.Clr(f.Type.Scalar) + " value)");
                 w.Line("if ((uint)index >= " + Names.Int(f.Type.Count) + ") CodecThrow.Index(" + SourceWriter.Literal(f.Name) + ", index, " + Names.Int(f.Type.Count) + ");");
                 if (!AlwaysInside(f)) w.Line(GuardOutside(f).TrimEnd());
-                w.Line(Write(f.Type.Scalar, EndianOf(f), "_data", at + " + index * " + Names.Int(ew), "value") + ";");
+                w.Line(Names.Write(f.Type.Scalar, EndianOf(f), "_data", at + " + index * " + Names.Int(ew), "value") + ";");
                 w.Close();
                 break;
             }
@@ -131,7 +131,7 @@ public sealed partial class StructEmitter
             int width = LayoutMath.Width(k.Store.Scalar);
             w.Line("long at = AsView()." + stem + "Offset;");
             w.Line("if (at < 0 || at + " + Names.Int(width) + " > _data.Length) throw new Corruption(" + SourceWriter.Literal(_s.SpecName) + ", \"\", at, \"checksum " + k.Name + " is stored outside the data\").ToException();");
-            w.Line(Write(k.Store.Scalar, k.Store.Endian, "_data", "(int)at", "(" + Names.Clr(k.Store.Scalar) + ")value") + ";");
+            w.Line(Names.Write(k.Store.Scalar, k.Store.Endian, "_data", "(int)at", "(" + Names.Clr(k.Store.Scalar) + ")value") + ";");
         }
         else if (_fields.TryGetValue(k.Store.Field, out var f))
         {

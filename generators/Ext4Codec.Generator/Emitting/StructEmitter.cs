@@ -11,13 +11,11 @@ namespace Ext4Codec.Generator.Emitting;
 /// </summary>
 public sealed partial class StructEmitter
 {
-    private const string BP = "BinaryPrimitives";
     private readonly StructSpec _s;
     private readonly CodegenUnit _unit;
     private readonly Dictionary<string, int> _sizes;
     private readonly Dictionary<string, StructSpec> _structs;
     private readonly Dictionary<string, FieldSpec> _fields;
-    private readonly Dictionary<string, FlagSetSpec> _flagSets;
     private readonly ExprEmitter _expr;
 
     public StructEmitter(StructSpec s, CodegenUnit unit)
@@ -26,22 +24,35 @@ public sealed partial class StructEmitter
         _unit = unit;
         _sizes = LayoutMath.SizeMap(unit.Sizes);
         _structs = unit.Structs.ToDictionary(x => x.SpecName);
-        _flagSets = unit.FlagSets.ToDictionary(x => x.TypeName);
         _fields = s.Fields.ToDictionary(f => f.Name);
+        _expr = Scope(System.Array.Empty<ParamSpec>());
+    }
+
+    /// <summary>
+    /// Names an expression may use: <c>size</c>, the structure's params (as view fields), fields and combines, and
+    /// <paramref name="methodParams"/> (a checksum's own parameters, as method arguments).
+    /// </summary>
+    private ExprEmitter Scope(IEnumerable<ParamSpec> methodParams)
+    {
         var names = new Dictionary<string, string> { ["size"] = "_data.Length" };
         var flagTypes = new Dictionary<string, string>();
-        foreach (var p in s.Params)
+        foreach (var p in _s.Params)
         {
             names[p.Name] = ParamField(p);
             if (p.FlagsType.Length > 0) flagTypes[p.Name] = p.FlagsType;
         }
-        foreach (var f in s.Fields)
+        foreach (var f in _s.Fields)
         {
             names[f.Name] = Names.Id(f.Name);
             if (f.FlagsType.Length > 0) flagTypes[f.Name] = f.FlagsType;
         }
-        foreach (var c in s.Combines) names[c.Name] = Names.Id(c.Name);
-        _expr = new ExprEmitter(names, flagTypes);
+        foreach (var c in _s.Combines) names[c.Name] = Names.Id(c.Name);
+        foreach (var p in methodParams)
+        {
+            names[p.Name] = Names.Id(p.Name);
+            if (p.FlagsType.Length > 0) flagTypes[p.Name] = p.FlagsType;
+        }
+        return new ExprEmitter(names, flagTypes);
     }
 
     public string View => _s.TypeName + "View";
@@ -82,20 +93,6 @@ public sealed partial class StructEmitter
     }
 
     private string TypedScalar(FieldSpec f) => f.FlagsType.Length > 0 ? f.FlagsType : f.EnumType.Length > 0 ? f.EnumType : Names.Clr(f.Type.Scalar);
-
-    private static string Read(ScalarKind kind, Endian endian, string span, string at)
-    {
-        string? prim = Names.Primitive(kind, endian);
-        if (prim is null) return kind == ScalarKind.I8 ? "(sbyte)" + span + "[" + at + "]" : span + "[" + at + "]";
-        return BP + ".Read" + prim + "(" + span + ".Slice(" + at + "))";
-    }
-
-    private static string Write(ScalarKind kind, Endian endian, string span, string at, string value)
-    {
-        string? prim = Names.Primitive(kind, endian);
-        if (prim is null) return span + "[" + at + "] = (byte)" + value;
-        return BP + ".Write" + prim + "(" + span + ".Slice(" + at + "), " + value + ")";
-    }
 
     public string Emit()
     {
@@ -171,7 +168,7 @@ public sealed partial class StructEmitter
             case FieldKind.Scalar:
             {
                 string type = TypedScalar(f);
-                string read = Read(f.Type.Scalar, EndianOf(f), "_data", at);
+                string read = Names.Read(f.Type.Scalar, EndianOf(f), "_data", at);
                 if (type != Names.Clr(f.Type.Scalar)) read = "(" + type + ")" + read;
                 w.Doc(doc);
                 w.Line("public " + type + " " + id + " => " + (inside ? read : Inside(f) + " ? " + read + " : default(" + type + ")") + ";");
@@ -186,7 +183,7 @@ public sealed partial class StructEmitter
                 w.Open("public " + Names.Clr(f.Type.Scalar) + " " + id + "(int index)");
                 w.Line("if ((uint)index >= " + Names.Int(f.Type.Count) + ") CodecThrow.Index(" + SourceWriter.Literal(f.Name) + ", index, " + Names.Int(f.Type.Count) + ");");
                 if (!inside) w.Line("if (!(" + Inside(f) + ")) return 0;");
-                w.Line("return " + Read(f.Type.Scalar, EndianOf(f), "_data", at + " + index * " + Names.Int(ew)) + ";");
+                w.Line("return " + Names.Read(f.Type.Scalar, EndianOf(f), "_data", at + " + index * " + Names.Int(ew)) + ";");
                 w.Close();
                 break;
             }

@@ -89,8 +89,8 @@ public static class TlvEmitter
         w.Line();
         w.Open("public bool MoveNext()");
         w.Line("if (_failed || _data.Length - _next < " + Names.Int(headerSize) + ") return false;");
-        w.Line("var tag = (" + t.TypeName + ")" + ReadAt(tag.Type.Scalar, tagEndian, "_next + " + Names.Int(tag.Offset)) + ";");
-        w.Line("int length = " + ReadAt(len.Type.Scalar, lenEndian, "_next + " + Names.Int(len.Offset)) + ";");
+        w.Line("var tag = (" + t.TypeName + ")" + Names.Read(tag.Type.Scalar, tagEndian, "_data", "_next + " + Names.Int(tag.Offset)) + ";");
+        w.Line("int length = " + Names.Read(len.Type.Scalar, lenEndian, "_data", "_next + " + Names.Int(len.Offset)) + ";");
         w.Open("if (length > _data.Length - _next - " + Names.Int(headerSize) + ")");
         w.Line("_failed = true;");
         w.Line("_error = new Corruption(" + L(header.SpecName) + ", " + L(len.Name) + ", _next + " + Names.Int(len.Offset) + ", \"value of \" + length.ToString(System.Globalization.CultureInfo.InvariantCulture) + \" bytes runs past the end of the data\");");
@@ -143,24 +143,12 @@ public static class TlvEmitter
         w.Open("public static void WriteHeader(Span<byte> destination, " + t.TypeName + " tag, int length)");
         w.Line("if (destination.Length < " + Names.Int(headerSize) + ") throw new ArgumentException(\"header does not fit\", nameof(destination));");
         w.Line("destination.Slice(0, " + Names.Int(headerSize) + ").Clear();");
-        w.Line(WriteAt(tag.Type.Scalar, tagEndian, Names.Int(tag.Offset), "(" + tagType + ")tag") + ";");
-        w.Line(WriteAt(len.Type.Scalar, lenEndian, Names.Int(len.Offset), "(" + lenType + ")length") + ";");
+        w.Line(Names.Write(tag.Type.Scalar, tagEndian, "destination", Names.Int(tag.Offset), "(" + tagType + ")tag") + ";");
+        w.Line(Names.Write(len.Type.Scalar, lenEndian, "destination", Names.Int(len.Offset), "(" + lenType + ")length") + ";");
         w.Close();
         w.Close();
         w.Close();
         return w.ToString();
-    }
-
-    private static string ReadAt(ScalarKind kind, Endian endian, string at)
-    {
-        string? prim = Names.Primitive(kind, endian);
-        return prim is null ? "_data[" + at + "]" : "BinaryPrimitives.Read" + prim + "(_data.Slice(" + at + "))";
-    }
-
-    private static string WriteAt(ScalarKind kind, Endian endian, string at, string value)
-    {
-        string? prim = Names.Primitive(kind, endian);
-        return prim is null ? "destination[" + at + "] = (byte)" + value : "BinaryPrimitives.Write" + prim + "(destination.Slice(" + at + "), " + value + ")";
     }
 
     private static string RuleCode(LengthRule rule, ExprEmitter ex) => rule.Kind switch

@@ -91,12 +91,6 @@ public sealed class Ext4FileSystem : IDisposable
         return Image.Read((long)block * Geometry.BlockSize, (int)Geometry.BlockSize, structure);
     }
 
-    public bool TryReadBlock(ulong block, out ReadOnlySpan<byte> data)
-    {
-        data = default;
-        return block <= (ulong)long.MaxValue / Geometry.BlockSize && Image.TryRead((long)block * Geometry.BlockSize, (int)Geometry.BlockSize, out data);
-    }
-
     /// <summary>Whether group <paramref name="group"/> holds a superblock backup (sparse_super, sparse_super2).</summary>
     public bool GroupHasSuper(uint group)
     {

@@ -73,8 +73,7 @@ public static class E2pNames
     /// <summary>A UUID as e2p_uuid2str prints it: canonical lower-case form, or <c>&lt;none&gt;</c> when all zero.</summary>
     public static string Uuid(ReadOnlySpan<byte> u)
     {
-        if (u.IndexOfAnyExcept((byte)0) < 0) return "<none>";
-        return CanonicalUuid(u);
+        return IsNullUuid(u) ? "<none>" : CanonicalUuid(u);
     }
 
     public static string CanonicalUuid(ReadOnlySpan<byte> u)
