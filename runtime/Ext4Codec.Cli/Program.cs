@@ -4,6 +4,10 @@ using Ext4Codec.Cli.Commands;
 var root = new RootCommand("ext4codec: ext4, jbd2 and fast-commit images, read the way the kernel and e2fsck read them")
 {
     InfoCommand.Create(),
+    LsCommand.Create(),
+    CatCommand.Create(),
+    StatCommand.Create(),
+    TreeCommand.Create(),
     SpecCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -43,7 +43,8 @@ public static class Names
     {
         string? prim = Primitive(kind, endian);
         if (prim is null) return kind == ScalarKind.I8 ? "(sbyte)" + span + "[" + at + "]" : span + "[" + at + "]";
-        return "BinaryPrimitives.Read" + prim + "(" + span + ".Slice(" + at + "))";
+        // Slice(at, width) rather than Slice(at): the JIT folds both bounds checks into one.
+        return "BinaryPrimitives.Read" + prim + "(" + span + ".Slice(" + at + ", " + Int(Width(kind)) + "))";
     }
 
     /// <summary>C# that writes <paramref name="value"/> as an integer of <paramref name="kind"/> into <paramref name="span"/> at <paramref name="at"/>.</summary>
@@ -51,8 +52,15 @@ public static class Names
     {
         string? prim = Primitive(kind, endian);
         if (prim is null) return span + "[" + at + "] = (byte)" + value;
-        return "BinaryPrimitives.Write" + prim + "(" + span + ".Slice(" + at + "), " + value + ")";
+        return "BinaryPrimitives.Write" + prim + "(" + span + ".Slice(" + at + ", " + Int(Width(kind)) + "), " + value + ")";
     }
+
+    private static int Width(ScalarKind kind) => kind switch
+    {
+        ScalarKind.U16 or ScalarKind.I16 => 2,
+        ScalarKind.U32 or ScalarKind.I32 => 4,
+        _ => 8,
+    };
 
     public static string Hex(ulong value) => "0x" + value.ToString("X", CultureInfo.InvariantCulture);
 

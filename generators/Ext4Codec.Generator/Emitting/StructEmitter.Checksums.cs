@@ -24,7 +24,6 @@ public sealed partial class StructEmitter
         w.Line();
         w.Line("/// <summary>Computes checksum <c>" + k.Name + "</c> (" + k.Algorithm.ToString().ToLowerInvariant() + ")" + (k.Doc.Length > 0 ? ": " + SourceWriter.Escape(k.Doc) : "") + ", or says why the covered bytes are not in the data.</summary>");
         w.Open("public bool TryCompute" + stem + "(" + plist + sep + "out " + type + " value, out Corruption error)");
-        if (k.Steps.Any(x => x.Kind == StepKind.Value)) w.Line("Span<byte> scratch = stackalloc byte[8];");
         foreach (var step in k.Steps)
         {
             switch (step.Kind)
@@ -35,8 +34,9 @@ public sealed partial class StructEmitter
                 case StepKind.Value:
                 {
                     int width = LayoutMath.Width(step.Scalar);
-                    w.Line(Names.Write(step.Scalar, step.Endian, "scratch", "0", "(" + Names.Clr(step.Scalar) + ")(" + ex.Emit(step.From!) + ")") + ";");
-                    w.Line("crc = " + crc + ".Append(crc, scratch.Slice(0, " + Names.Int(width) + "));");
+                    string value = "(ulong)(" + Names.Clr(step.Scalar) + ")(" + ex.Emit(step.From!) + ")";
+                    string big = step.Endian == Endian.Big ? "true" : "false";
+                    w.Line("crc = " + crc + ".AppendInteger(crc, " + value + ", " + Names.Int(width) + ", " + big + ");");
                     break;
                 }
                 case StepKind.Bytes:

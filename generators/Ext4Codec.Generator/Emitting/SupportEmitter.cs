@@ -135,6 +135,24 @@ public static class SupportEmitter
             return crc;
         }
 
+        /// <summary>Appends the low <paramref name=""bytes""/> bytes of an integer in the given byte order, without a buffer.</summary>
+        public static uint AppendInteger(uint crc, ulong value, int bytes, bool bigEndian)
+        {
+            if (bigEndian) value = BinaryPrimitives.ReverseEndianness(value) >> (64 - 8 * bytes);
+#if NET8_0_OR_GREATER
+            switch (bytes)
+            {
+                case 1: return System.Numerics.BitOperations.Crc32C(crc, (byte)value);
+                case 2: return System.Numerics.BitOperations.Crc32C(crc, (ushort)value);
+                case 4: return System.Numerics.BitOperations.Crc32C(crc, (uint)value);
+                default: return System.Numerics.BitOperations.Crc32C(crc, value);
+            }
+#else
+            for (int i = 0; i < bytes; i++, value >>= 8) crc = Table[(crc ^ (byte)value) & 0xFF] ^ (crc >> 8);
+            return crc;
+#endif
+        }
+
         public static uint AppendZeros(uint crc, int count)
         {
             for (int i = 0; i < count; i++)
@@ -169,6 +187,14 @@ public static class SupportEmitter
         public static ushort Append(ushort crc, ReadOnlySpan<byte> data)
         {
             for (int i = 0; i < data.Length; i++) crc = (ushort)(Table[(crc ^ data[i]) & 0xFF] ^ (crc >> 8));
+            return crc;
+        }
+
+        /// <summary>Appends the low <paramref name=""bytes""/> bytes of an integer in the given byte order, without a buffer.</summary>
+        public static ushort AppendInteger(ushort crc, ulong value, int bytes, bool bigEndian)
+        {
+            if (bigEndian) value = BinaryPrimitives.ReverseEndianness(value) >> (64 - 8 * bytes);
+            for (int i = 0; i < bytes; i++, value >>= 8) crc = (ushort)(Table[(crc ^ (byte)value) & 0xFF] ^ (crc >> 8));
             return crc;
         }
 

@@ -18,6 +18,10 @@ public static class ImageErrors
         {
             error.WriteLine($"ext4codec: {image}: {e.Reason} ({Where(e.Corruption)})");
         }
+        catch (CommandProblem e)
+        {
+            error.WriteLine($"ext4codec: {image}: {e.Message}");
+        }
         catch (FileNotFoundException)
         {
             error.WriteLine($"ext4codec: {image}: no such file");

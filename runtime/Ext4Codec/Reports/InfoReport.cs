@@ -51,7 +51,7 @@ public static class InfoReport
         sb.FillPresence(sbPresent);
         var sbCombined = new ulong[SuperBlockLayout.Instance.Combines.Length];
         sb.FillCombined(sbCombined);
-        WriteStruct(w, SuperBlockLayout.Instance, sb.Data, sbPresent, sbCombined);
+        LayoutJson.WriteStruct(w, SuperBlockLayout.Instance, sb.Data, sbPresent, sbCombined);
         w.WriteStartArray("features");
         foreach (var name in E2pNames.SuperblockFeatures(sb)) w.WriteStringValue(name);
         w.WriteEndArray();
@@ -75,7 +75,7 @@ public static class InfoReport
             }
             gd.FillPresence(gdPresent);
             gd.FillCombined(gdCombined);
-            WriteStruct(w, GroupDescLayout.Instance, gd.Data, gdPresent, gdCombined);
+            LayoutJson.WriteStruct(w, GroupDescLayout.Instance, gd.Data, gdPresent, gdCombined);
             bool? valid = ChecksumValid(fs, gd, g);
             if (valid is not null) w.WriteBoolean("checksum_valid", valid.Value);
             w.WriteEndObject();
@@ -94,7 +94,7 @@ public static class InfoReport
                 w.WriteStartObject("superblock");
                 var jsbPresent = new bool[JournalSuperblockLayout.Instance.Fields.Length];
                 jsb.FillPresence(jsbPresent);
-                WriteStruct(w, JournalSuperblockLayout.Instance, jsb.Data, jsbPresent, []);
+                LayoutJson.WriteStruct(w, JournalSuperblockLayout.Instance, jsb.Data, jsbPresent, []);
                 w.WriteStartArray("features");
                 foreach (var name in E2pNames.JournalFeatures(jsb)) w.WriteStringValue(name);
                 w.WriteEndArray();
@@ -104,12 +104,6 @@ public static class InfoReport
             w.WriteEndObject();
         }
         w.WriteEndObject();
-    }
-
-    private static void WriteStruct(Utf8JsonWriter w, StructLayout layout, ReadOnlySpan<byte> data, bool[] present, ulong[] combined)
-    {
-        LayoutJson.WriteFields(w, layout, data, present);
-        for (int i = 0; i < combined.Length; i++) w.WriteNumber(layout.Combines[i].Name, combined[i]);
     }
 
     private static bool TryDescriptor(Ext4FileSystem fs, uint group, out GroupDescView gd, out string error)

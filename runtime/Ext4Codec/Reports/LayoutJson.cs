@@ -11,6 +11,13 @@ namespace Ext4Codec.Reports;
 /// </summary>
 public static class LayoutJson
 {
+    /// <summary>The fields, then each combined hi/lo value under its own name.</summary>
+    public static void WriteStruct(Utf8JsonWriter w, StructLayout layout, ReadOnlySpan<byte> data, ReadOnlySpan<bool> present, ReadOnlySpan<ulong> combined)
+    {
+        WriteFields(w, layout, data, present);
+        for (int i = 0; i < combined.Length; i++) w.WriteNumber(layout.Combines[i].Name, combined[i]);
+    }
+
     /// <param name="present">Whether field i exists in these bytes (the generated view's IsPresent).</param>
     public static void WriteFields(Utf8JsonWriter w, StructLayout layout, ReadOnlySpan<byte> data, ReadOnlySpan<bool> present)
     {

@@ -1,0 +1,43 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+
+namespace Ext4Codec.Tests.Corpus;
+
+/// <summary>The kernel-written images checked into corpus/ (the demo image and corpus/kernel/*.img.gz).</summary>
+public static class RepoImages
+{
+    public static string Root { get; } = FindRoot();
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Codec.sln"))) return dir.FullName;
+        throw new InvalidOperationException("Codec.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>Image paths relative to the repository root, for theory data.</summary>
+    public static IEnumerable<object[]> All()
+    {
+        var files = new List<string> { Path.Combine("corpus", "images", "demo-ext4.img.gz") };
+        string kernel = Path.Combine(Root, "corpus", "kernel");
+        if (Directory.Exists(kernel))
+            files.AddRange(Directory.GetFiles(kernel, "*.img.gz").Order(StringComparer.Ordinal).Select(f => Path.GetRelativePath(Root, f)));
+        return files.Select(f => new object[] { f });
+    }
+
+    public const string NoKernelImages = "(no corpus/kernel images)";
+
+    /// <summary>corpus/kernel/*.img.gz that have a .tree dump beside them; one <see cref="NoKernelImages"/> row when there are none.</summary>
+    public static IEnumerable<object[]> Kernel()
+    {
+        string kernel = Path.Combine(Root, "corpus", "kernel");
+        var rows = !Directory.Exists(kernel) ? [] : Directory.GetFiles(kernel, "*.img.gz").Order(StringComparer.Ordinal)
+            .Where(f => File.Exists(f[..^".img.gz".Length] + ".tree"))
+            .Select(f => new object[] { Path.GetRelativePath(Root, f) }).ToList();
+        return rows.Count > 0 ? rows : [[NoKernelImages]];
+    }
+
+    public static string PathOf(string relative) => Path.Combine(Root, relative);
+}
