@@ -52,6 +52,9 @@ public class BlockChecksumTests(Xunit.Abstractions.ITestOutputHelper output)
             var inode = fs.ReadInode(ino);
             counts.Inodes++;
             if (csum) Assert.True(inode.VerifyCsum(fs.ChecksumSeed, ino), $"inode {ino}");
+            var inodeCopy = new byte[inode.Length];
+            inode.CopyTo(new InodeWriter(inodeCopy));
+            Assert.Equal(inode.Data.ToArray(), inodeCopy);
             uint seed = fs.InodeChecksumSeed(ino, inode.i_generation);
             if (inode.i_file_acl != 0 && seenXattr.Add(inode.i_file_acl))
             {
