@@ -14,10 +14,8 @@ public static class CatCommand
         var command = new Command("cat", "Write a file's content to standard output (like debugfs cat)") { image, path };
         command.SetAction(parse =>
         {
-            string imagePath = parse.GetValue(image)!;
-            return ImageErrors.Run(imagePath, parse.InvocationConfiguration.Error, () =>
+            return CommonOptions.OnImage(parse, image, fs =>
             {
-                using var fs = Ext4FileSystem.Open(imagePath);
                 uint ino = CommonOptions.Resolve(fs, parse.GetValue(path)!);
                 var inode = fs.ReadInode(ino);
                 if (InodeFacts.Type(inode) == Ext4InodeType.S_IFDIR) throw new CommandProblem($"{parse.GetValue(path)}: is a directory");

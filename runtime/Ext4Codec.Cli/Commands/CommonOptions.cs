@@ -21,6 +21,17 @@ public static class CommonOptions
         return path;
     }
 
+    /// <summary>Opens the image named by <paramref name="image"/>, runs <paramref name="action"/> on it, and maps failures to one line and exit 8.</summary>
+    public static int OnImage(ParseResult parse, Argument<string> image, System.Action<Ext4FileSystem> action)
+    {
+        string path = parse.GetValue(image)!;
+        return ImageErrors.Run(path, parse.InvocationConfiguration.Error, () =>
+        {
+            using var fs = Ext4FileSystem.Open(path);
+            action(fs);
+        });
+    }
+
     /// <exception cref="CommandProblem">The path does not resolve.</exception>
     public static uint Resolve(Ext4FileSystem fs, string path)
     {

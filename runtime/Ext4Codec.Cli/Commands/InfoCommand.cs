@@ -1,7 +1,4 @@
 using System.CommandLine;
-using System.IO;
-using System.Text.Json;
-using Ext4Codec.FileSystem;
 using Ext4Codec.Reports;
 
 namespace Ext4Codec.Cli.Commands;
@@ -10,28 +7,16 @@ public static class InfoCommand
 {
     public static Command Create()
     {
-        var image = new Argument<string>("image") { Description = "ext2/3/4 image file (opened read-only)" };
-        var json = new Option<bool>("--json") { Description = "machine-readable output with the kernel's field names" };
+        var image = CommonOptions.Image();
+        var json = CommonOptions.Json();
         var command = new Command("info", "Superblock, group descriptors and journal superblock (like dumpe2fs)") { image, json };
         command.SetAction(parse =>
         {
-            string path = parse.GetValue(image)!;
-            bool asJson = parse.GetValue(json);
             var stdout = parse.InvocationConfiguration.Output;
-            return ImageErrors.Run(path, parse.InvocationConfiguration.Error, () =>
+            return CommonOptions.OnImage(parse, image, fs =>
             {
-                using var fs = Ext4FileSystem.Open(path);
-                if (asJson)
-                {
-                    using var stream = new MemoryStream();
-                    using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-                        InfoReport.WriteJson(fs, writer);
-                    stdout.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
-                }
-                else
-                {
-                    InfoReport.WriteText(fs, stdout);
-                }
+                if (parse.GetValue(json)) CommonOptions.WriteJson(stdout, w => InfoReport.WriteJson(fs, w));
+                else InfoReport.WriteText(fs, stdout);
             });
         });
         return command;

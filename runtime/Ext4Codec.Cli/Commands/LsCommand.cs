@@ -18,11 +18,9 @@ public static class LsCommand
         var command = new Command("ls", "List a directory (like debugfs ls)") { image, path, longFormat, json };
         command.SetAction(parse =>
         {
-            string imagePath = parse.GetValue(image)!;
             var o = parse.InvocationConfiguration.Output;
-            return ImageErrors.Run(imagePath, parse.InvocationConfiguration.Error, () =>
+            return CommonOptions.OnImage(parse, image, fs =>
             {
-                using var fs = Ext4FileSystem.Open(imagePath);
                 uint ino = CommonOptions.Resolve(fs, parse.GetValue(path)!);
                 var inode = fs.ReadInode(ino);
                 if (InodeFacts.Type(inode) != Ext4InodeType.S_IFDIR) throw new CommandProblem($"{parse.GetValue(path)}: not a directory");
@@ -42,7 +40,7 @@ public static class LsCommand
                             w.WriteNumber("inode", e.Inode);
                             w.WriteString("file_type", e.FileType.ToString());
                             w.WriteNumber("offset", e.Offset);
-                            if (TrySummary(fs, e.Inode, out var s))
+                            if (InodeSummary.TryOf(fs, e.Inode, out var s))
                             {
                                 w.WriteStartObject("stat");
                                 s.WriteJsonProperties(w);
@@ -59,26 +57,17 @@ public static class LsCommand
                 {
                     foreach (var e in entries)
                     {
-                        if (parse.GetValue(longFormat) && TrySummary(fs, e.Inode, out var s))
+                        if (parse.GetValue(longFormat) && InodeSummary.TryOf(fs, e.Inode, out var s))
                         {
                             string size = s.Type is Ext4InodeType.S_IFCHR or Ext4InodeType.S_IFBLK ? $"{s.DevMajor},{s.DevMinor}" : s.Size.ToString();
                             o.WriteLine($"{e.Inode,8} {s.ModeString} {s.Links,4} {s.Uid,6} {s.Gid,6} {size,12} {InodeFacts.ToDate(s.Mtime):yyyy-MM-dd HH:mm} {e.DisplayName}");
                         }
                         else o.WriteLine($"{e.Inode,8} {e.DisplayName}");
                     }
-                    foreach (var err in errors) parse.InvocationConfiguration.Error.WriteLine($"ext4codec: {imagePath}: {err}");
+                    foreach (var err in errors) parse.InvocationConfiguration.Error.WriteLine($"ext4codec: {parse.GetValue(image)}: {err}");
                 }
             });
         });
         return command;
-    }
-
-    private static bool TrySummary(Ext4FileSystem fs, uint ino, out InodeSummary summary)
-    {
-        summary = default;
-        if (ino == 0 || ino > fs.Geometry.InodesCount) return false;
-        try { summary = InodeSummary.Of(fs, ino); }
-        catch (CorruptDataException) { return false; }
-        return true;
     }
 }

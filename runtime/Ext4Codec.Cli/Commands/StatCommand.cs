@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Ext4Codec.FileSystem;
 using Ext4Codec.Reports;
 
 namespace Ext4Codec.Cli.Commands;
@@ -14,11 +13,9 @@ public static class StatCommand
         var command = new Command("stat", "Show an inode: fields, times, attributes and block map (like debugfs stat)") { image, path, json };
         command.SetAction(parse =>
         {
-            string imagePath = parse.GetValue(image)!;
             var o = parse.InvocationConfiguration.Output;
-            return ImageErrors.Run(imagePath, parse.InvocationConfiguration.Error, () =>
+            return CommonOptions.OnImage(parse, image, fs =>
             {
-                using var fs = Ext4FileSystem.Open(imagePath);
                 uint ino = CommonOptions.Resolve(fs, parse.GetValue(path)!);
                 if (parse.GetValue(json)) CommonOptions.WriteJson(o, w => InodeReport.WriteJson(fs, ino, w));
                 else InodeReport.WriteText(fs, ino, o);

@@ -17,11 +17,9 @@ public static class TreeCommand
         var command = new Command("tree", "Every path below a directory, depth first in name order") { image, path, json };
         command.SetAction(parse =>
         {
-            string imagePath = parse.GetValue(image)!;
             var o = parse.InvocationConfiguration.Output;
-            return ImageErrors.Run(imagePath, parse.InvocationConfiguration.Error, () =>
+            return CommonOptions.OnImage(parse, image, fs =>
             {
-                using var fs = Ext4FileSystem.Open(imagePath);
                 string start = parse.GetValue(path)!;
                 uint ino = CommonOptions.Resolve(fs, start);
                 var errors = new List<Corruption>();
@@ -58,7 +56,7 @@ public static class TreeCommand
                         suffix = s.Type == Ext4InodeType.S_IFDIR && node.Depth > 0 ? "/" : target is not null ? " -> " + target : "";
                     o.WriteLine($"{new string(' ', node.Depth * 2)}{name}{suffix}");
                 }
-                foreach (var err in errors) parse.InvocationConfiguration.Error.WriteLine($"ext4codec: {imagePath}: {err}");
+                foreach (var err in errors) parse.InvocationConfiguration.Error.WriteLine($"ext4codec: {parse.GetValue(image)}: {err}");
             });
         });
         return command;
@@ -66,14 +64,10 @@ public static class TreeCommand
 
     private static bool TryNode(Ext4FileSystem fs, uint ino, out InodeSummary summary, out string? target)
     {
-        summary = default;
         target = null;
-        if (ino == 0 || ino > fs.Geometry.InodesCount) return false;
-        try
-        {
-            summary = InodeSummary.Of(fs, ino);
-            if (summary.Type == Ext4InodeType.S_IFLNK) target = NameText.Escape(InodeReport.SymlinkTarget(fs, ino, fs.ReadInode(ino)));
-        }
+        if (!InodeSummary.TryOf(fs, ino, out summary)) return false;
+        if (summary.Type != Ext4InodeType.S_IFLNK) return true;
+        try { target = NameText.Escape(InodeReport.SymlinkTarget(fs, ino, fs.ReadInode(ino))); }
         catch (CorruptDataException) { return false; }
         return true;
     }

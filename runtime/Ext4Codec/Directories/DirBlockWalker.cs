@@ -69,16 +69,16 @@ public ref struct DirBlockWalker
         var entry = new DirEntry2View(_block.Slice(_next));
         int recLen = DecodeRecLen(entry.rec_len, _blockSize);
         string? problem = null;
+        string field = "rec_len";
         if (recLen < MinRecLen) problem = "rec_len is smaller than minimal";
         else if (recLen % 4 != 0) problem = "rec_len % 4 != 0";
         else if (recLen < ((entry.name_len + 8 + 3) & ~3)) problem = "rec_len is too small for name_len";
         else if (_next + recLen > size) problem = "directory entry overrun";
         else if (_next + recLen > size - MinRecLen && _next + recLen != size) problem = "directory entry too close to block end";
-        else if (entry.inode > _inodesCount) problem = "inode out of bounds";
+        else if (entry.inode > _inodesCount) (problem, field) = ("inode out of bounds", "inode");
         if (problem is not null)
         {
-            error = Fail(_next, problem == "inode out of bounds" ? "inode" : "rec_len",
-                $"{problem} - offset={_next}, inode={entry.inode}, rec_len={recLen}, size={size}");
+            error = Fail(_next, field, $"{problem} - offset={_next}, inode={entry.inode}, rec_len={recLen}, size={size}");
             return false;
         }
         Entry = entry;

@@ -24,9 +24,9 @@ public static class DirectoryReader
         var sink = new Sink(entries, errors, fs.Geometry.Has(Ext4FeatureIncompat.INCOMPAT_FILETYPE));
         uint inodesCount = fs.Geometry.InodesCount;
         uint blockSize = fs.Geometry.BlockSize;
-        long inodeOffset = fs.InodeOffset(ino);
         if (InodeContent.IsInline(inode))
         {
+            long inodeOffset = fs.InodeOffset(ino);
             long areaOffset = inodeOffset + InodeLayout.Offsets.i_block;
             var area = inode.Data.Slice(InodeLayout.Offsets.i_block, 60);
             uint parent = BinaryPrimitives.ReadUInt32LittleEndian(area);

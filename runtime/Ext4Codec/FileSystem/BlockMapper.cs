@@ -27,11 +27,11 @@ public static class BlockMapper
     /// <exception cref="CorruptDataException">The map is malformed: bad node header, depth, order, or a block beyond the image.</exception>
     public static void Walk<TVisitor>(Ext4FileSystem fs, uint ino, InodeView inode, ref TVisitor visitor) where TVisitor : IBlockMapVisitor
     {
-        long rootOffset = fs.InodeOffset(ino) + InodeLayout.Offsets.i_block;
         var budget = new Budget(fs);
         if ((inode.i_flags & Ext4InodeFlags.EXTENTS_FL) != 0)
         {
             ulong next = 0;
+            long rootOffset = fs.InodeOffset(ino) + InodeLayout.Offsets.i_block;
             WalkExtentNode(fs, ino, inode.Data.Slice(InodeLayout.Offsets.i_block, 60), rootOffset, -1, ref next, ref visitor, ref budget);
             return;
         }

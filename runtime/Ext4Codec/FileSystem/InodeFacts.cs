@@ -11,6 +11,9 @@ public static class InodeFacts
     /// <summary>Permission bits with setuid, setgid and sticky (the low 12 bits of i_mode).</summary>
     public static int Permissions(InodeView inode) => inode.i_mode & 0xFFF;
 
+    /// <summary>Permission bits as four octal digits, e.g. <c>4755</c>.</summary>
+    public static string OctalPermissions(int permissions) => Convert.ToString(permissions, 8).PadLeft(4, '0');
+
     /// <summary>ls's type letter: f, d, l, c, b, p, s, or ? for an invalid type.</summary>
     public static char TypeLetter(Ext4InodeType type) => type switch
     {

@@ -20,7 +20,7 @@ public static class InodeReport
     {
         var inode = fs.ReadInode(ino);
         var type = InodeFacts.Type(inode);
-        o.WriteLine($"Inode: {ino}   Type: {TypeName(type)}    Mode:  {Convert.ToString(InodeFacts.Permissions(inode), 8).PadLeft(4, '0')}   Flags: 0x{(uint)inode.i_flags:x}");
+        o.WriteLine($"Inode: {ino}   Type: {TypeName(type)}    Mode:  {InodeFacts.OctalPermissions(InodeFacts.Permissions(inode))}   Flags: 0x{(uint)inode.i_flags:x}");
         o.WriteLine($"Generation: {inode.i_generation}    Version: 0x{(inode.Has_i_version_hi ? inode.i_version_hi : 0):x8}:{inode.l_i_version:x8}");
         o.WriteLine($"User: {inode.i_uid_full,5}   Group: {inode.i_gid_full,5}   Project: {(inode.Has_i_projid ? inode.i_projid : 0),5}   Size: {inode.i_size}");
         o.WriteLine($"File ACL: {inode.i_file_acl}");
@@ -70,7 +70,7 @@ public static class InodeReport
         w.WriteNumber("ino", ino);
         w.WriteNumber("offset", fs.InodeOffset(ino));
         w.WriteString("type", TypeName(type));
-        w.WriteString("mode", Convert.ToString(InodeFacts.Permissions(inode), 8).PadLeft(4, '0'));
+        w.WriteString("mode", InodeFacts.OctalPermissions(InodeFacts.Permissions(inode)));
         w.WriteStartObject("fields");
         var present = new bool[InodeLayout.Instance.Fields.Length];
         inode.FillPresence(present);

@@ -9,9 +9,18 @@ namespace Ext4Codec.Reports;
 public readonly record struct InodeSummary(uint Ino, Ext4InodeType Type, int Permissions, uint Uid, uint Gid, ushort Links, ulong Size,
     uint DevMajor, uint DevMinor, long Mtime)
 {
-    public static InodeSummary Of(Ext4FileSystem fs, uint ino)
+    /// <summary>The summary of inode <paramref name="ino"/>, or false when the number is out of range or the inode unreadable.</summary>
+    public static bool TryOf(Ext4FileSystem fs, uint ino, out InodeSummary summary)
     {
-        var inode = fs.ReadInode(ino);
+        summary = default;
+        if (ino == 0 || ino > fs.Geometry.InodesCount) return false;
+        try { summary = From(ino, fs.ReadInode(ino)); }
+        catch (CorruptDataException) { return false; }
+        return true;
+    }
+
+    public static InodeSummary From(uint ino, InodeView inode)
+    {
         var (major, minor) = InodeFacts.Device(inode);
         var (mtime, _) = InodeFacts.Time(inode.i_mtime, inode.Has_i_mtime_extra ? inode.i_mtime_extra : null);
         return new InodeSummary(ino, InodeFacts.Type(inode), InodeFacts.Permissions(inode), inode.i_uid_full, inode.i_gid_full,
@@ -24,17 +33,7 @@ public readonly record struct InodeSummary(uint Ino, Ext4InodeType Type, int Per
         get
         {
             Span<char> s = stackalloc char[10];
-            s[0] = Type switch
-            {
-                Ext4InodeType.S_IFREG => '-',
-                Ext4InodeType.S_IFDIR => 'd',
-                Ext4InodeType.S_IFLNK => 'l',
-                Ext4InodeType.S_IFCHR => 'c',
-                Ext4InodeType.S_IFBLK => 'b',
-                Ext4InodeType.S_IFIFO => 'p',
-                Ext4InodeType.S_IFSOCK => 's',
-                _ => '?',
-            };
+            s[0] = Type == Ext4InodeType.S_IFREG ? '-' : InodeFacts.TypeLetter(Type);
             const string rwx = "rwxrwxrwx";
             for (int i = 0; i < 9; i++) s[1 + i] = (Permissions & (0x100 >> i)) != 0 ? rwx[i] : '-';
             if ((Permissions & 0x800) != 0) s[3] = s[3] == 'x' ? 's' : 'S';
@@ -48,7 +47,7 @@ public readonly record struct InodeSummary(uint Ino, Ext4InodeType Type, int Per
     {
         w.WriteNumber("ino", Ino);
         w.WriteString("type", InodeReport.TypeName(Type));
-        w.WriteString("mode", Convert.ToString(Permissions, 8).PadLeft(4, '0'));
+        w.WriteString("mode", InodeFacts.OctalPermissions(Permissions));
         w.WriteNumber("uid", Uid);
         w.WriteNumber("gid", Gid);
         w.WriteNumber("links", Links);

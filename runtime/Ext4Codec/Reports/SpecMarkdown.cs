@@ -48,10 +48,7 @@ public static class SpecMarkdown
 
     public static void WriteFlagSet(TextWriter o, FlagSetLayout set)
     {
-        o.WriteLine($"## {set.TypeName} ({(set.IsFlags ? "flags" : "enum")}, {set.Size * 8} bits)");
-        o.WriteLine();
-        if (set.Doc.Length > 0) o.WriteLine(set.Doc + ".");
-        o.WriteLine();
+        Heading(o, $"{set.TypeName} ({(set.IsFlags ? "flags" : "enum")}, {set.Size * 8} bits)", set.Doc);
         o.WriteLine("| Value | Name | e2fsprogs name | Since | Meaning |");
         o.WriteLine("|---|---|---|---|---|");
         foreach (var m in set.Members) o.WriteLine($"| 0x{m.Value:X} | `{m.Name}` | {m.Display} | {m.Since} | {Cell(m.Doc)} |");
@@ -60,13 +57,18 @@ public static class SpecMarkdown
 
     public static void WriteTlv(TextWriter o, TlvLayout t)
     {
-        o.WriteLine($"## {t.TypeName} (tag-length-value, header {t.Header}, {t.HeaderSize} bytes)");
-        o.WriteLine();
-        if (t.Doc.Length > 0) o.WriteLine(t.Doc + ".");
-        o.WriteLine();
+        Heading(o, $"{t.TypeName} (tag-length-value, header {t.Header}, {t.HeaderSize} bytes)", t.Doc);
         o.WriteLine("| Tag | Name | Value | Length | Since | Meaning |");
         o.WriteLine("|---|---|---|---|---|---|");
         foreach (var m in t.Tags) o.WriteLine($"| 0x{m.Value:X4} | `{m.Name}` | {m.ValueStruct} | {Cell(m.Length)} | {m.Since} | {Cell(m.Doc)} |");
+        o.WriteLine();
+    }
+
+    private static void Heading(TextWriter o, string title, string doc)
+    {
+        o.WriteLine("## " + title);
+        o.WriteLine();
+        if (doc.Length > 0) o.WriteLine(doc + ".");
         o.WriteLine();
     }
 

@@ -34,10 +34,13 @@ public static class RepoImages
     {
         string kernel = Path.Combine(Root, "corpus", "kernel");
         var rows = !Directory.Exists(kernel) ? [] : Directory.GetFiles(kernel, "*.img.gz").Order(StringComparer.Ordinal)
-            .Where(f => File.Exists(f[..^".img.gz".Length] + ".tree"))
+            .Where(f => File.Exists(Beside(f, ".tree")))
             .Select(f => new object[] { Path.GetRelativePath(Root, f) }).ToList();
         return rows.Count > 0 ? rows : [[NoKernelImages]];
     }
 
     public static string PathOf(string relative) => Path.Combine(Root, relative);
+
+    /// <summary>The file beside a kernel image with the same name, e.g. its <c>.tree</c> dump.</summary>
+    public static string Beside(string imagePath, string extension) => imagePath[..^".img.gz".Length] + extension;
 }

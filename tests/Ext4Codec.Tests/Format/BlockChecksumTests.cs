@@ -15,13 +15,12 @@ namespace Ext4Codec.Tests.Format;
 /// </summary>
 public class BlockChecksumTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    public static IEnumerable<object[]> CleanCsumImages => E2fsCorpus.Ids(r => r["label"] == "clean" && r["fn_problem_codes_1470"].Length == 0
-        && r["dumpe2fs_exit"] == "0" && r["sb_source"] == "primary");
+    public static IEnumerable<object[]> CleanImages => CorpusChecksumTests.CleanImages;
 
     public static IEnumerable<object[]> KernelImages => RepoImages.All();
 
     [SkippableTheory]
-    [MemberData(nameof(CleanCsumImages))]
+    [MemberData(nameof(CleanImages))]
     public void E2fsprogs_images(string id)
     {
         Skip.If(id == E2fsCorpus.Absent, E2fsCorpus.SkipReason);
@@ -79,10 +78,12 @@ public class BlockChecksumTests(Xunit.Abstractions.ITestOutputHelper output)
                 {
                     var block = fs.ReadBlock(run.Physical + i);
                     string where = $"inode {ino} dir block {run.Logical + i}";
-                    if (indexed && run.Logical + i == 0) CheckDxRoot(block, seed, csum, where);
-                    else if (indexed && IsDxNode(block)) CheckDxNode(block, seed, csum, where);
+                    bool root = indexed && run.Logical + i == 0;
+                    bool node = indexed && !root && IsDxNode(block);
+                    if (root) CheckDxRoot(block, seed, csum, where);
+                    else if (node) CheckDxNode(block, seed, csum, where);
                     else CheckLeaf(block, seed, csum, where);
-                    if (indexed && (run.Logical + i == 0 || IsDxNode(block))) counts.DxNodes++;
+                    if (root || node) counts.DxNodes++;
                     else counts.DirBlocks++;
                 }
             }

@@ -7,6 +7,7 @@ using System.Text;
 using Ext4Codec.Directories;
 using Ext4Codec.FileSystem;
 using Ext4Codec.Format;
+using Ext4Codec.Reports;
 
 namespace Ext4Codec.Tests.Reader;
 
@@ -27,11 +28,11 @@ public static class CanonicalTree
             string content = type switch
             {
                 Ext4InodeType.S_IFREG => Sha256(fs, node.Inode, inode),
-                Ext4InodeType.S_IFLNK => Encoding.UTF8.GetString(InodeContent.ReadAll(fs, node.Inode, inode, fs.Geometry.BlockSize)),
+                Ext4InodeType.S_IFLNK => Encoding.UTF8.GetString(InodeReport.SymlinkTarget(fs, node.Inode, inode)),
                 _ => "-",
             };
             lines.Add(string.Join('\t', node.Path, InodeFacts.TypeLetter(type).ToString(),
-                Convert.ToString(InodeFacts.Permissions(inode), 8).PadLeft(4, '0'),
+                InodeFacts.OctalPermissions(InodeFacts.Permissions(inode)),
                 inode.i_uid_full.ToString(CultureInfo.InvariantCulture), inode.i_gid_full.ToString(CultureInfo.InvariantCulture),
                 inode.i_links_count.ToString(CultureInfo.InvariantCulture), inode.i_size.ToString(CultureInfo.InvariantCulture),
                 $"{major}:{minor}", node.Inode.ToString(CultureInfo.InvariantCulture), content));

@@ -22,8 +22,7 @@ public class KernelTreeTests
     {
         Skip.If(relativePath == RepoImages.NoKernelImages, "corpus/kernel holds no images; run corpus/make-kernel-images.sh as root");
         string image = RepoImages.PathOf(relativePath);
-        string treeFile = image[..^".img.gz".Length] + ".tree";
-        var expected = File.ReadAllLines(treeFile);
+        var expected = File.ReadAllLines(RepoImages.Beside(image, ".tree"));
         using var fs = Ext4FileSystem.Open(image);
         var errors = new List<Corruption>();
         var actual = CanonicalTree.Lines(fs, errors);

@@ -25,7 +25,7 @@ public class KernelXattrTests
     {
         Skip.If(relativePath == RepoImages.NoKernelImages, "corpus/kernel holds no images; run corpus/make-kernel-images.sh as root");
         string image = RepoImages.PathOf(relativePath);
-        var expected = File.ReadAllLines(image[..^".img.gz".Length] + ".xattrs");
+        var expected = File.ReadAllLines(RepoImages.Beside(image, ".xattrs"));
         using var fs = Ext4FileSystem.Open(image);
         var errors = new List<Corruption>();
         var actual = new List<string>();
