@@ -7,4 +7,5 @@ public static class TrackingNames
     public const string Bind = nameof(Bind);
     public const string Units = nameof(Units);
     public const string Diagnostics = nameof(Diagnostics);
+    public const string Target = nameof(Target);
 }

@@ -44,6 +44,21 @@ public class CachingTests
             o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, o.Reason.ToString()));
     }
 
+    /// <summary>What a build server sees when a spec is saved: the same driver re-runs and emits the new layout.</summary>
+    [Fact]
+    public void Spec_edit_regenerates_without_a_new_driver()
+    {
+        var compilation = GeneratorHarness.Compilation();
+        var spec = GeneratorHarness.Spec("sample.spec");
+        var driver = GeneratorHarness.Driver(spec).RunGenerators(compilation);
+        string edited = spec.GetText()!.ToString().Replace("0x2 u16 t_len", "0x2 u16 t_length", System.StringComparison.Ordinal)
+            .Replace("length t_len", "length t_length", System.StringComparison.Ordinal);
+        driver = driver.ReplaceAdditionalText(spec, new InMemoryAdditionalText(spec.Path, edited)).RunGenerators(compilation);
+        var tl = driver.GetRunResult().GeneratedTrees.Single(t => t.FilePath.EndsWith("Sample.Format.Tl.g.cs", System.StringComparison.Ordinal)).GetText().ToString();
+        Assert.Contains("t_length", tl);
+        Assert.DoesNotContain("t_len ", tl);
+    }
+
     [Fact]
     public void Pipeline_models_hold_no_compilation_symbols_or_syntax()
     {

@@ -16,34 +16,57 @@ public sealed class InMemoryAdditionalText(string path, string text) : Additiona
     public override SourceText GetText(CancellationToken cancellationToken = default) => SourceText.From(text);
 }
 
+/// <summary>The framework a consumer compiles against.</summary>
+public enum Target
+{
+    /// <summary>The running .NET (its trusted platform assemblies), C# latest.</summary>
+    Net,
+    /// <summary>netstandard2.0 with System.Memory, C# 7.3 (the defaults of a netstandard2.0 library).</summary>
+    NetStandard20,
+}
+
 /// <summary>Runs the generator in-process over spec texts and compiles what it emits.</summary>
 public static class GeneratorHarness
 {
-    public static CSharpCompilation Compilation(string source = "namespace User { public static class Marker { } }")
+    public static CSharpCompilation Compilation(string source = "namespace User { public static class Marker { } }", Target target = Target.Net)
+        => CSharpCompilation.Create("GeneratedCodecs",
+            new[] { CSharpSyntaxTree.ParseText(source, ParseOptions(target)) },
+            References(target),
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary,
+                nullableContextOptions: target == Target.Net ? NullableContextOptions.Enable : NullableContextOptions.Disable));
+
+    public static CSharpParseOptions ParseOptions(Target target)
+        => new(target == Target.Net ? LanguageVersion.Latest : LanguageVersion.CSharp7_3);
+
+    private static System.Collections.Generic.IEnumerable<MetadataReference> References(Target target)
     {
-        var references = ((string)System.AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
-            .Split(System.IO.Path.PathSeparator)
-            .Select(p => MetadataReference.CreateFromFile(p));
-        return CSharpCompilation.Create("GeneratedCodecs",
-            new[] { CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest)) },
-            references,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        var paths = target == Target.Net
+            ? ((string)System.AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(System.IO.Path.PathSeparator)
+            : Directory.GetFiles(System.IO.Path.Combine(System.AppContext.BaseDirectory, "refs", "netstandard2.0"), "*.dll");
+        return paths.Select(p => MetadataReference.CreateFromFile(p));
     }
 
-    public static GeneratorDriver Driver(params AdditionalText[] specs)
+    public static GeneratorDriver Driver(AdditionalText[] specs, Target target = Target.Net)
         => CSharpGeneratorDriver.Create(
             new[] { new SpecGenerator().AsSourceGenerator() },
             specs,
-            new CSharpParseOptions(LanguageVersion.Latest),
+            ParseOptions(target),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
-    public static GeneratorDriverRunResult Run(params AdditionalText[] specs)
-        => Driver(specs).RunGenerators(Compilation()).GetRunResult();
+    public static GeneratorDriver Driver(params AdditionalText[] specs) => Driver(specs, Target.Net);
+
+    public static GeneratorDriverRunResult Run(params AdditionalText[] specs) => Run(Target.Net, specs);
+
+    public static GeneratorDriverRunResult Run(Target target, params AdditionalText[] specs)
+        => Driver(specs, target).RunGenerators(Compilation(target: target)).GetRunResult();
 
     /// <summary>Runs the generator and compiles its output; returns the compiler's errors (empty when it compiles).</summary>
     public static ImmutableArray<Diagnostic> CompileErrors(out Compilation output, params AdditionalText[] specs)
+        => CompileErrors(Target.Net, out output, specs);
+
+    public static ImmutableArray<Diagnostic> CompileErrors(Target target, out Compilation output, params AdditionalText[] specs)
     {
-        Driver(specs).RunGeneratorsAndUpdateCompilation(Compilation(), out output, out var diagnostics);
+        Driver(specs, target).RunGeneratorsAndUpdateCompilation(Compilation(target: target), out output, out var diagnostics);
         return diagnostics.AddRange(output.GetDiagnostics()).Where(d => d.Severity == DiagnosticSeverity.Error).ToImmutableArray();
     }
 

@@ -183,10 +183,15 @@ public sealed partial class SpecBinder
         if (k.Feature.Length > 0) CheckFlagRef(k.Feature, k.Key);
         if (k.Steps.Count == 0 || k.Steps[0].Kind != StepKind.Seed)
             Report(DiagnosticDescriptors.BadChecksum, k.Key, k.Name, "the first step must be 'seed'");
-        foreach (var step in k.Steps)
+        for (int i = 0; i < k.Steps.Count; i++)
         {
+            var step = k.Steps[i];
             switch (step.Kind)
             {
+                case StepKind.XorOut:
+                    if (i != k.Steps.Count - 1) Report(DiagnosticDescriptors.BadChecksum, k.Key, k.Name, "'xorout' must be the last step");
+                    CheckExpr(step.From!, scope, k.Key, s.SpecName, boolean: false);
+                    break;
                 case StepKind.Seed:
                 case StepKind.Value:
                     CheckExpr(step.From!, scope, k.Key, s.SpecName, boolean: false);

@@ -8,7 +8,12 @@ public sealed partial class StructEmitter
 {
     private static string CrcType(ChecksumSpec k) => k.Algorithm == ChecksumAlgorithm.Crc16 ? "ushort" : "uint";
 
-    private static string CrcClass(ChecksumSpec k) => k.Algorithm == ChecksumAlgorithm.Crc16 ? "Crc16" : "Crc32C";
+    private static string CrcClass(ChecksumSpec k) => k.Algorithm switch
+    {
+        ChecksumAlgorithm.Crc16 => "Crc16",
+        ChecksumAlgorithm.Crc32 => "Crc32",
+        _ => "Crc32C",
+    };
 
     private void EmitChecksum(SourceWriter w, ChecksumSpec k)
     {
@@ -44,6 +49,9 @@ public sealed partial class StructEmitter
                     break;
                 case StepKind.Zeros:
                     w.Line("crc = " + crc + ".AppendZeros(crc, " + Names.Int(step.Count) + ");");
+                    break;
+                case StepKind.XorOut:
+                    w.Line("crc ^= (" + type + ")(" + ex.Emit(step.From!) + ");");
                     break;
                 case StepKind.Data:
                     EmitDataStep(w, k, step, ex, crc, spec);

@@ -66,6 +66,7 @@ public sealed partial class StructEmitter
         StepKind.Value => (step.Endian == Endian.Big ? "be" : "le") + Names.Int(LayoutMath.Width(step.Scalar) * 8) + " " + step.From,
         StepKind.Bytes => "bytes " + step.Name,
         StepKind.Zeros => "zeros " + Names.Int(step.Count),
+        StepKind.XorOut => "xorout " + step.From,
         _ => "data " + step.From + " .. " + step.To + string.Concat(step.Holes.Select(h => (h.Skip ? " skip " : " zero ") + h.Field)),
     };
 }

@@ -42,9 +42,9 @@ public enum ConstraintKind { Magic, Check, Reserved, Feature }
 
 public sealed record ConstraintSpec(string Key, ConstraintKind Kind, string Field, ulong Value, Expr? Condition, string Message);
 
-public enum ChecksumAlgorithm { Crc32c, Crc16 }
+public enum ChecksumAlgorithm { Crc32c, Crc32, Crc16 }
 
-public enum StepKind { Seed, Value, Bytes, Data, Zeros }
+public enum StepKind { Seed, Value, Bytes, Data, Zeros, XorOut }
 
 /// <summary>A field inside a covered range read as zeros (<see cref="Skip"/> false) or left out.</summary>
 public sealed record HoleSpec(string Field, bool Skip);

@@ -246,18 +246,19 @@ public sealed partial class SpecParser
         return new ParamSpec(key, name, type, clauses.Flags, clauses.Doc);
     }
 
-    // checksum <name> <crc32c|crc16> store <target> [when …] [feature X.Y] ["doc"]
+    // checksum <name> <crc32c|crc32|crc16> store <target> [when …] [feature X.Y] ["doc"]
     private ChecksumBuilder ParseChecksumHeader(LineCursor c, StructBuilder s)
     {
         int column = c.Column;
         string name = c.ExpectIdent("a checksum name");
         int algColumn = c.Column;
-        string alg = c.ExpectIdent("crc32c or crc16");
+        string alg = c.ExpectIdent("crc32c, crc32 or crc16");
         var algorithm = alg switch
         {
             "crc32c" => ChecksumAlgorithm.Crc32c,
+            "crc32" => ChecksumAlgorithm.Crc32,
             "crc16" => ChecksumAlgorithm.Crc16,
-            _ => throw new SpecSyntaxException($"Unknown checksum algorithm '{alg}' (crc32c, crc16)", algColumn, alg.Length),
+            _ => throw new SpecSyntaxException($"Unknown checksum algorithm '{alg}' (crc32c, crc32, crc16)", algColumn, alg.Length),
         };
         c.Expect("store");
         StoreSpec store;
@@ -299,7 +300,7 @@ public sealed partial class SpecParser
     private void ParseChecksumLine(LineCursor c, ChecksumBuilder k)
     {
         int column = c.Column;
-        string keyword = c.ExpectIdent("a checksum step (param, seed, le16, le32, le64, be32, bytes, data, zeros)");
+        string keyword = c.ExpectIdent("a checksum step (param, seed, le16, le32, le64, be16, be32, be64, bytes, data, zeros, xorout)");
         switch (keyword)
         {
             case "param":
@@ -322,6 +323,9 @@ public sealed partial class SpecParser
             }
             case "bytes":
                 k.Steps.Add(new ChecksumStep(StepKind.Bytes, null, null, c.ExpectIdent("a uuid parameter"), ScalarKind.U8, Endian.Little, 0, EquatableArray<HoleSpec>.Empty));
+                break;
+            case "xorout":
+                k.Steps.Add(new ChecksumStep(StepKind.XorOut, ExprParser.Parse(c), null, "", ScalarKind.U32, Endian.Little, 0, EquatableArray<HoleSpec>.Empty));
                 break;
             case "zeros":
                 k.Steps.Add(new ChecksumStep(StepKind.Zeros, null, null, "", ScalarKind.U8, Endian.Little, c.ExpectInt("a byte count"), EquatableArray<HoleSpec>.Empty));
