@@ -8,6 +8,8 @@ var root = new RootCommand("ext4codec: ext4, jbd2 and fast-commit images, read t
     CatCommand.Create(),
     StatCommand.Create(),
     TreeCommand.Create(),
+    JournalCommand.Create(),
+    FcCommand.Create(),
     SpecCommand.Create(),
 };
 return root.Parse(args).Invoke();

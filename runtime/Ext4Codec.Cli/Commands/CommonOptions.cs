@@ -32,6 +32,25 @@ public static class CommonOptions
         });
     }
 
+    /// <summary>Like the other overload, for verbs whose verdict is the exit code (0 clean, 4 errors found).</summary>
+    public static int OnImage(ParseResult parse, Argument<string> image, System.Func<Ext4FileSystem, int> action)
+    {
+        string path = parse.GetValue(image)!;
+        return ImageErrors.Run(path, parse.InvocationConfiguration.Error, () =>
+        {
+            using var fs = Ext4FileSystem.Open(path);
+            return action(fs);
+        });
+    }
+
+    /// <summary>The image's journal, or a <see cref="CommandProblem"/> saying why there is none to read.</summary>
+    /// <exception cref="CommandProblem">No journal in the image, or the kernel would refuse it.</exception>
+    public static Journal.Jbd2Journal OpenJournal(Ext4FileSystem fs)
+    {
+        if (!Journal.Jbd2Journal.TryOpen(fs, out var journal, out string problem)) throw new CommandProblem(problem);
+        return journal;
+    }
+
     /// <exception cref="CommandProblem">The path does not resolve.</exception>
     public static uint Resolve(Ext4FileSystem fs, string path)
     {

@@ -8,11 +8,18 @@ namespace Ext4Codec.Cli.Commands;
 public static class ImageErrors
 {
     public static int Run(string image, TextWriter error, Action action)
-    {
-        try
+        => Run(image, error, () =>
         {
             action();
             return ExitCodes.Clean;
+        });
+
+    /// <summary>Runs <paramref name="action"/>, whose result is the exit code unless reading the image fails.</summary>
+    public static int Run(string image, TextWriter error, Func<int> action)
+    {
+        try
+        {
+            return action();
         }
         catch (CorruptDataException e)
         {

@@ -39,6 +39,17 @@ public static class RepoImages
         return rows.Count > 0 ? rows : [[NoKernelImages]];
     }
 
+    public const string NoFastCommitImages = "(no corpus/fc images)";
+
+    /// <summary>corpus/fc/*.img.gz (kernel-written crash images with un-replayed fast commits); one <see cref="NoFastCommitImages"/> row when there are none.</summary>
+    public static IEnumerable<object[]> FastCommit()
+    {
+        string dir = Path.Combine(Root, "corpus", "fc");
+        var rows = !Directory.Exists(dir) ? [] : Directory.GetFiles(dir, "*.img.gz").Order(StringComparer.Ordinal)
+            .Select(f => new object[] { Path.GetRelativePath(Root, f) }).ToList();
+        return rows.Count > 0 ? rows : [[NoFastCommitImages]];
+    }
+
     public static string PathOf(string relative) => Path.Combine(Root, relative);
 
     /// <summary>The file beside a kernel image with the same name, e.g. its <c>.tree</c> dump.</summary>

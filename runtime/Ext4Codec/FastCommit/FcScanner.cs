@@ -1,0 +1,248 @@
+using System;
+using System.Buffers.Binary;
+using System.Globalization;
+using Ext4Codec.Format;
+using Ext4Codec.Journal;
+
+namespace Ext4Codec.FastCommit;
+
+/// <summary>
+/// The fast-commit area judged as K fs/ext4/fast_commit.c ext4_fc_replay_scan (v6.2+ rules) does when jbd2 recovery
+/// hands it the blocks after the log (K fs/jbd2/recovery.c fc_do_one_pass), and every record listed, stale ones
+/// included. Facts: format-notes §6. The listing is capped so a hostile area cannot make it unbounded.
+/// </summary>
+public static class FcScanner
+{
+    /// <summary>Most records listed; the scan verdict itself needs no list.</summary>
+    public const int MaxListedRecords = 100_000;
+
+    private const int HeaderSize = FcTagInfo.HeaderSize;
+
+    /// <param name="recovery">The jbd2 recovery verdict: its end transaction is the tid fast commits must carry.</param>
+    /// <param name="numFcBlocks">s_num_fc_blks; used to find the area when jbd2 has already cleared INCOMPAT_FAST_COMMIT.</param>
+    /// <param name="inodeSize">s_inode_size, for the INODE length rule.</param>
+    public static FcScan Scan(JournalStore store, JournalRecovery recovery, uint numFcBlocks, uint inodeSize)
+    {
+        var g = recovery.Geometry;
+        uint n = numFcBlocks != 0 ? numFcBlocks : JournalGeometry.DefaultFastCommitBlocks;
+        var scan = new FcScan
+        {
+            ExpectedTid = recovery.EndTransaction,
+            FirstBlock = g.HasFastCommit ? g.FcFirst : g.MaxLen - n + 1,
+            EndBlock = g.MaxLen,
+        };
+        if (n >= g.MaxLen) scan.FirstBlock = scan.EndBlock;
+        List(store, g, scan, inodeSize);
+
+        if (!g.HasFastCommit || !recovery.NeedsRecovery)
+        {
+            scan.Outcome = FcOutcome.NotScanned;
+            scan.Reason = !recovery.NeedsRecovery ? "the journal is clean: recovery does not run" : "the journal superblock has no INCOMPAT_FAST_COMMIT";
+            return scan;
+        }
+        if (recovery.Error is not null)
+        {
+            scan.Outcome = FcOutcome.NotScanned;
+            scan.Reason = "jbd2 recovery fails before the fast-commit pass";
+            return scan;
+        }
+        Judge(store, g, scan, inodeSize);
+        for (int i = 0; i < scan.Records.Count && scan.Outcome == FcOutcome.Replay; i++)
+        {
+            if (i < scan.ReplayTags) scan.Records[i].State = FcRecordState.Replayed;
+        }
+        return scan;
+    }
+
+    /// <summary>The kernel's verdict: walk block by block, stop at the first thing that does not check out.</summary>
+    private static void Judge(JournalStore store, JournalGeometry g, FcScan scan, uint inodeSize)
+    {
+        uint crc = 0;
+        int tags = 0, replayTags = 0;
+        for (uint block = scan.FirstBlock; ; block++)
+        {
+            if (block >= g.MaxLen || !store.TryRead(block, out var data))
+            {
+                // fc_do_one_pass reads up to and including j_fc_last, which jread refuses.
+                Finish(scan, replayTags, "EFSCORRUPTED", "JBD2: corrupted journal superblock (the scan ran off the end of the area)");
+                return;
+            }
+            int end = data.Length;
+            for (int cur = 0; end - cur >= HeaderSize;)
+            {
+                var tag = (FcTag)BinaryPrimitives.ReadUInt16LittleEndian(data[cur..]);
+                int len = BinaryPrimitives.ReadUInt16LittleEndian(data[(cur + 2)..]);
+                if (block == scan.FirstBlock && cur == 0 && tag != FcTag.HEAD)
+                {
+                    Stop(scan, replayTags, "the area does not start with HEAD: no fast commits");
+                    return;
+                }
+                if (len > end - cur - HeaderSize || !FcTagInfo.IsValidLength(tag, len, inodeSize))
+                {
+                    if (replayTags > 0) Stop(scan, replayTags, RecordAt(block, cur) + ": " + TagName(tag) + " with length " + len.ToString(CultureInfo.InvariantCulture) + " ends the valid commits");
+                    else Finish(scan, 0, "ECANCELED", RecordAt(block, cur) + ": invalid " + TagName(tag) + " record (length " + len.ToString(CultureInfo.InvariantCulture) + ") before any valid commit");
+                    return;
+                }
+                var value = data.Slice(cur + HeaderSize, len);
+                switch (tag)
+                {
+                    case FcTag.ADD_RANGE:
+                    case FcTag.DEL_RANGE:
+                    case FcTag.CREAT:
+                    case FcTag.LINK:
+                    case FcTag.UNLINK:
+                    case FcTag.INODE:
+                    case FcTag.PAD:
+                        tags++;
+                        crc = Crc32C.Append(crc, data.Slice(cur, HeaderSize + len));
+                        break;
+                    case FcTag.TAIL:
+                    {
+                        tags++;
+                        crc = Crc32C.Append(crc, data.Slice(cur, HeaderSize + 4));
+                        var tail = new FcTailView(value);
+                        if (tail.fc_tid == scan.ExpectedTid && tail.fc_crc == crc)
+                        {
+                            replayTags = tags;
+                        }
+                        else
+                        {
+                            string why = tail.fc_tid != scan.ExpectedTid
+                                ? "TAIL tid " + U(tail.fc_tid) + " is not the expected " + U(scan.ExpectedTid)
+                                : "TAIL CRC 0x" + tail.fc_crc.ToString("x8", CultureInfo.InvariantCulture) + " does not match 0x" + crc.ToString("x8", CultureInfo.InvariantCulture);
+                            if (replayTags > 0) Stop(scan, replayTags, RecordAt(block, cur) + ": " + why);
+                            else Finish(scan, 0, "EFSBADCRC", RecordAt(block, cur) + ": " + why + ", before any valid commit");
+                            return;
+                        }
+                        crc = 0;
+                        break;
+                    }
+                    case FcTag.HEAD:
+                    {
+                        var head = new FcHeadView(value);
+                        if (head.fc_features != 0)
+                        {
+                            Finish(scan, replayTags, "EOPNOTSUPP", RecordAt(block, cur) + ": HEAD fc_features 0x" + ((uint)head.fc_features).ToString("x", CultureInfo.InvariantCulture) + " are not supported");
+                            return;
+                        }
+                        if (head.fc_tid != scan.ExpectedTid)
+                        {
+                            Stop(scan, replayTags, RecordAt(block, cur) + ": HEAD tid " + U(head.fc_tid) + " is not the expected " + U(scan.ExpectedTid) + " (stale area)");
+                            return;
+                        }
+                        tags++;
+                        crc = Crc32C.Append(crc, data.Slice(cur, HeaderSize + len));
+                        break;
+                    }
+                    default:
+                        if (replayTags > 0) Stop(scan, replayTags, RecordAt(block, cur) + ": unknown tag " + U((ushort)tag));
+                        else Finish(scan, 0, "ECANCELED", RecordAt(block, cur) + ": unknown tag " + U((ushort)tag) + " before any valid commit");
+                        return;
+                }
+                cur += HeaderSize + len;
+            }
+        }
+    }
+
+    private static void Stop(FcScan scan, int replayTags, string reason)
+    {
+        scan.ReplayTags = replayTags;
+        scan.Outcome = replayTags > 0 ? FcOutcome.Replay : FcOutcome.NothingToReplay;
+        scan.Reason = reason;
+    }
+
+    private static void Finish(FcScan scan, int replayTags, string errno, string reason)
+    {
+        scan.ReplayTags = replayTags;
+        scan.Outcome = FcOutcome.Failed;
+        scan.Errno = errno;
+        scan.Reason = reason;
+    }
+
+    /// <summary>Every record from the area's start, stale ones too, until a block holds no valid record stream.</summary>
+    private static void List(JournalStore store, JournalGeometry g, FcScan scan, uint inodeSize)
+    {
+        uint crc = 0;
+        int commitStart = 0, commitIndex = 0;
+        for (uint block = scan.FirstBlock; block < scan.EndBlock && store.TryRead(block, out var data); block++)
+        {
+            int listedBefore = scan.Records.Count;
+            for (int cur = 0; data.Length - cur >= HeaderSize;)
+            {
+                var tag = (FcTag)BinaryPrimitives.ReadUInt16LittleEndian(data[cur..]);
+                int len = BinaryPrimitives.ReadUInt16LittleEndian(data[(cur + 2)..]);
+                if (!FcTagInfo.IsKnown(tag) || len > data.Length - cur - HeaderSize || !FcTagInfo.IsValidLength(tag, len, inodeSize)) break;
+                if (scan.Records.Count >= MaxListedRecords) return;
+                var record = Decode(block, cur, tag, len, data.Slice(cur + HeaderSize, len), g);
+                record.Commit = commitIndex;
+                crc = Crc32C.Append(crc, data.Slice(cur, HeaderSize + (tag == FcTag.TAIL ? 4 : len)));
+                scan.Records.Add(record);
+                if (tag == FcTag.TAIL)
+                {
+                    record.ComputedCrc = crc;
+                    scan.Commits.Add(new FcCommit(commitIndex, record.Tid, commitStart, scan.Records.Count - 1,
+                        record.Tid == scan.ExpectedTid && record.Crc == crc));
+                    commitIndex++;
+                    commitStart = scan.Records.Count;
+                    crc = 0;
+                }
+                cur += HeaderSize + len;
+            }
+            if (scan.Records.Count == listedBefore) break;
+        }
+    }
+
+    private static FcRecord Decode(uint block, int offset, FcTag tag, int len, ReadOnlySpan<byte> value, JournalGeometry g)
+    {
+        switch (tag)
+        {
+            case FcTag.ADD_RANGE:
+            {
+                var v = new FcAddRangeView(value);
+                var ex = v.fc_ex;
+                uint blocks = ex.ee_len;
+                bool unwritten = blocks > 32768;
+                return new FcRecord(block, offset, tag, len)
+                {
+                    Ino = v.fc_ino, Lblk = ex.ee_block, Len = unwritten ? blocks - 32768 : blocks, Pblk = ex.ee_start, Unwritten = unwritten,
+                };
+            }
+            case FcTag.DEL_RANGE:
+            {
+                var v = new FcDelRangeView(value);
+                return new FcRecord(block, offset, tag, len) { Ino = v.fc_ino, Lblk = v.fc_lblk, Len = v.fc_len };
+            }
+            case FcTag.CREAT:
+            case FcTag.LINK:
+            case FcTag.UNLINK:
+            {
+                var v = new FcDentryInfoView(value);
+                return new FcRecord(block, offset, tag, len) { ParentIno = v.fc_parent_ino, Ino = v.fc_ino, Name = v.fc_dname.ToArray() };
+            }
+            case FcTag.INODE:
+            {
+                var v = new FcInodeView(value);
+                var raw = new InodeView(v.fc_raw_inode);
+                return new FcRecord(block, offset, tag, len) { Ino = v.fc_ino, Mode = raw.i_mode, LinksCount = raw.i_links_count, Size = raw.i_size };
+            }
+            case FcTag.TAIL:
+            {
+                var v = new FcTailView(value);
+                return new FcRecord(block, offset, tag, len) { Tid = v.fc_tid, Crc = v.fc_crc };
+            }
+            case FcTag.HEAD:
+            {
+                var v = new FcHeadView(value);
+                return new FcRecord(block, offset, tag, len) { Tid = v.fc_tid, Features = (uint)v.fc_features };
+            }
+            default:
+                return new FcRecord(block, offset, tag, len);
+        }
+    }
+
+    private static string RecordAt(uint block, int offset) => "journal block " + U(block) + " +" + U((ulong)offset);
+
+    private static string TagName(FcTag tag) => FcTagInfo.IsKnown(tag) ? tag.ToString() : "tag " + U((ushort)tag);
+
+    private static string U(ulong v) => v.ToString(CultureInfo.InvariantCulture);
+}
