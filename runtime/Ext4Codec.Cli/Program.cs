@@ -10,6 +10,7 @@ var root = new RootCommand("ext4codec: ext4, jbd2 and fast-commit images, read t
     TreeCommand.Create(),
     JournalCommand.Create(),
     FcCommand.Create(),
+    ReplayCommand.Create(),
     SpecCommand.Create(),
 };
 return root.Parse(args).Invoke();

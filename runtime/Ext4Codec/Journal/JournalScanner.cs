@@ -28,6 +28,10 @@ public static class JournalScanner
         var revoked = new System.Collections.Generic.Dictionary<ulong, uint>();
         if (Walk(store, g, r, Pass.Scan, revoked) && Walk(store, g, r, Pass.Revoke, revoked))
             Walk(store, g, r, Pass.Replay, revoked);
+        // jbd2_journal_load fails the load after a recovery that met a corrupt commit (e2fsck instead replays up
+        // to it, reports "Journal transaction N was corrupt, replay was aborted" and marks the fs with errors).
+        if (r.Error is null && r.FailedCommit is uint failed)
+            r.Error = new JournalError("JBD2: journal transaction " + U(failed) + " is corrupt.", "EFSCORRUPTED", -1);
         return r;
     }
 

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using Ext4Codec.FastCommit;
+using Ext4Codec.Journal;
+
+namespace Ext4Codec.Cli.Commands;
+
+/// <summary><c>replay IMAGE -o OUT</c>: the image as journal recovery leaves it, written to a new file; the input is only read.</summary>
+public static class ReplayCommand
+{
+    public static Command Create()
+    {
+        var image = CommonOptions.Image();
+        var output = new Option<string>("--output", "-o") { Description = "where to write the recovered image (must differ from IMAGE)", Required = true };
+        var json = CommonOptions.Json();
+        var command = new Command("replay", "Write the image as jbd2 recovery leaves it (refuses, exit 4, when recovery would fail; fast-commit replay is not implemented yet)") { image, output, json };
+        command.SetAction(parse => CommonOptions.OnImage(parse, image, fs =>
+        {
+            string target = parse.GetValue(output)!;
+            if (System.IO.Path.GetFullPath(target) == System.IO.Path.GetFullPath(parse.GetValue(image)!))
+                throw new CommandProblem("the output must be a new file: the input image is never changed");
+            var journal = CommonOptions.OpenJournal(fs);
+            var recovery = JournalScanner.Recover(journal.Store, journal.Geometry);
+            var scan = FcScanner.Scan(journal.Store, recovery, journal.NumFcBlocks, fs.Geometry.InodeSize);
+            bool written = JournalReplayer.TryWrite(fs, journal, recovery, scan, target, out string refusal);
+            var o = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(json))
+            {
+                CommonOptions.WriteJson(o, w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteBoolean("written", written);
+                    w.WriteString("output", target);
+                    w.WriteBoolean("needed", recovery.NeedsRecovery);
+                    w.WriteNumber("transactions", written && recovery.NeedsRecovery ? recovery.EndTransaction - recovery.StartTransaction : 0);
+                    w.WriteNumber("blocks", written ? recovery.Replays.Count : 0);
+                    if (!written) w.WriteString("refusal", refusal);
+                    w.WriteEndObject();
+                });
+            }
+            else if (written)
+            {
+                o.WriteLine(recovery.NeedsRecovery
+                    ? $"{target}: replayed transactions {recovery.StartTransaction}..{recovery.EndTransaction - 1} ({recovery.Replays.Count} blocks); journal marked empty, needs_recovery cleared"
+                    : $"{target}: the journal needed no recovery; copied unchanged");
+            }
+            else parse.InvocationConfiguration.Error.WriteLine($"ext4codec: {parse.GetValue(image)}: replay refused: {refusal}");
+            if (written) return ExitCodes.Clean;
+            return recovery.Error is not null || scan.Outcome == FcOutcome.Failed ? ExitCodes.ErrorsLeft : ExitCodes.OperationalError;
+        }));
+        return command;
+    }
+}

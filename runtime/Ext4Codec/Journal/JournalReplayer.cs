@@ -1,0 +1,127 @@
+using System;
+using System.Buffers.Binary;
+using System.IO;
+using Ext4Codec.FastCommit;
+using Ext4Codec.FileSystem;
+using Ext4Codec.Format;
+
+namespace Ext4Codec.Journal;
+
+/// <summary>
+/// Writes the image recovery would leave: a copy of the input with every replayed block in place (escaped
+/// blocks get the jbd2 magic back), then the journal marked empty the way jbd2 leaves it (s_start 0, s_sequence
+/// the next tid, INCOMPAT_FAST_COMMIT cleared) and needs_recovery cleared, checksums resealed. The input is only
+/// read. It refuses, rather than write a partial result, when recovery fails or fast commits would replay.
+/// </summary>
+public static class JournalReplayer
+{
+    private const int CopyChunk = 1 << 20;
+
+    /// <summary>Writes <paramref name="outputPath"/>, or says why not (nothing is left behind then).</summary>
+    public static bool TryWrite(Ext4FileSystem fs, Jbd2Journal journal, JournalRecovery recovery, FcScan fastCommits, string outputPath, out string refusal)
+    {
+        if (recovery.Error is not null)
+        {
+            refusal = "journal recovery fails (" + recovery.Error.Errno + "): " + recovery.Error.Message;
+            return false;
+        }
+        if (fastCommits.Outcome == FcOutcome.Failed)
+        {
+            refusal = "the fast-commit scan fails (" + fastCommits.Errno + "): " + fastCommits.Reason;
+            return false;
+        }
+        if (fastCommits.Outcome == FcOutcome.Replay)
+        {
+            refusal = "fast-commit replay is not implemented yet: " + fastCommits.ReplayTags + " fast-commit records would be lost";
+            return false;
+        }
+        int bs = (int)fs.Geometry.BlockSize;
+        foreach (var (block, _) in recovery.Replays)
+        {
+            if (block >= (ulong)(fs.Image.Length / bs))
+            {
+                refusal = "transaction data for block " + block + " lies beyond the image (" + fs.Image.Length + " bytes)";
+                return false;
+            }
+        }
+
+        try
+        {
+            using var output = new FileStream(outputPath, FileMode.Create, FileAccess.ReadWrite);
+            CopySparse(fs, output);
+            var buffer = new byte[bs];
+            foreach (var (block, source) in recovery.Replays)
+            {
+                if (!journal.Store.TryRead(source.LogBlock, out var logged)) throw new IOException("journal block " + source.LogBlock + " became unreadable");
+                logged.CopyTo(buffer);
+                if (source.Escaped) BinaryPrimitives.WriteUInt32BigEndian(buffer, JournalGeometry.Magic);
+                output.Position = (long)block * bs;
+                output.Write(buffer);
+            }
+            if (recovery.NeedsRecovery)
+            {
+                MarkJournalEmpty(output, journal.Location.SuperblockOffset, recovery.EndTransaction + 1);
+                ClearNeedsRecovery(output);
+            }
+        }
+        catch (IOException e)
+        {
+            File.Delete(outputPath);
+            refusal = "cannot write " + outputPath + ": " + e.Message;
+            return false;
+        }
+        refusal = "";
+        return true;
+    }
+
+    /// <summary>Copies the image, leaving all-zero chunks as holes so sparse images stay small.</summary>
+    private static void CopySparse(Ext4FileSystem fs, FileStream output)
+    {
+        long length = fs.Image.Length;
+        for (long at = 0; at < length; at += CopyChunk)
+        {
+            int n = (int)Math.Min(CopyChunk, length - at);
+            var chunk = fs.Image.Read(at, n);
+            if (chunk.IndexOfAnyExcept((byte)0) < 0) continue;
+            output.Position = at;
+            output.Write(chunk);
+        }
+        output.SetLength(length);
+    }
+
+    /// <summary>jbd2_mark_journal_empty after recovery: nothing to replay, the next tid, no fast-commit bit until the next mount.</summary>
+    private static void MarkJournalEmpty(FileStream output, long offset, uint nextSequence)
+    {
+        var bytes = ReadAt(output, offset, JournalSuperblockView.Size);
+        var jsb = new JournalSuperblockWriter(bytes);
+        jsb.s_start = 0;
+        jsb.s_sequence = nextSequence;
+        jsb.s_feature_incompat &= ~JournalFeatureIncompat.INCOMPAT_FAST_COMMIT;
+        if (jsb.AsView().CsumApplies) jsb.ResealCsum();
+        WriteAt(output, offset, bytes);
+    }
+
+    /// <summary>The primary superblock as it stands after replay, without needs_recovery.</summary>
+    private static void ClearNeedsRecovery(FileStream output)
+    {
+        var bytes = ReadAt(output, Ext4FileSystem.SuperBlockOffset, SuperBlockView.Size);
+        var sb = new SuperBlockWriter(bytes);
+        sb.s_feature_incompat &= ~Ext4FeatureIncompat.INCOMPAT_RECOVER;
+        if (sb.AsView().CsumApplies) sb.ResealCsum();
+        WriteAt(output, Ext4FileSystem.SuperBlockOffset, bytes);
+    }
+
+    private static byte[] ReadAt(FileStream output, long offset, int length)
+    {
+        var bytes = new byte[length];
+        output.Position = offset;
+        output.ReadExactly(bytes);
+        return bytes;
+    }
+
+    private static void WriteAt(FileStream output, long offset, byte[] bytes)
+    {
+        output.Position = offset;
+        output.Write(bytes);
+    }
+}
