@@ -81,7 +81,7 @@ public class JournalLogdumpTests
     private static string AsLogdump(FcRecord r) => r.Tag switch
     {
         FcTag.ADD_RANGE => $"tag ADD_RANGE, inode {r.Ino}, lblk {r.Lblk}, pblk {r.Pblk}, len {r.Len}",
-        FcTag.DEL_RANGE => $"tag DEL_RANGE, inode {r.Ino}, lblk {r.Lblk}, len {r.Len}",
+        FcTag.DEL_RANGE => $"tag DEL_RANGE, inode {r.Ino}, lblk {(int)r.Lblk}, len {(int)r.Len}", // logdump prints these with %d
         FcTag.CREAT => Dentry("CREAT_DENTRY", r),
         FcTag.LINK => Dentry("ADD_ENTRY", r),
         FcTag.UNLINK => Dentry("DEL_ENTRY", r),
