@@ -119,8 +119,18 @@ public static class SupportEmitter
 
 ";
 
-    private const string Crc32CTable = @"    /// <summary>Raw CRC-32C (Castagnoli, reflected, no final inversion) that continues from the value it is given, as the kernel's crc32c().</summary>
-    public static class Crc32C
+    /// <summary>A table-driven reflected CRC-32 class (the portable CRC-32C and the IEEE CRC-32 differ only in name and polynomial).</summary>
+    private static string TableCrc32(string name, string reflectedPolynomial, string summary)
+        => TableCrc32Template.Replace("@NAME@", name).Replace("@POLY@", reflectedPolynomial).Replace("@DOC@", summary);
+
+    private static readonly string Crc32CTable = TableCrc32("Crc32C", "0x82F63B78u",
+        "Raw CRC-32C (Castagnoli, reflected, no final inversion) that continues from the value it is given, as the kernel's crc32c().");
+
+    private static readonly string Crc32 = TableCrc32("Crc32", "0xEDB88320u",
+        "Raw CRC-32 (IEEE 802.3: polynomial 0x04C11DB7 reflected, no final inversion) that continues from the value it is given; zlib's crc32 is this with seed and xorout 0xFFFFFFFF.");
+
+    private const string TableCrc32Template = @"    /// <summary>@DOC@</summary>
+    public static class @NAME@
     {
         private static readonly uint[] Table = MakeTable();
 
@@ -130,7 +140,7 @@ public static class SupportEmitter
             for (uint i = 0; i < 256; i++)
             {
                 uint c = i;
-                for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? (c >> 1) ^ 0x82F63B78u : c >> 1;
+                for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? (c >> 1) ^ @POLY@ : c >> 1;
                 table[i] = c;
             }
             return table;
@@ -196,45 +206,6 @@ public static class SupportEmitter
 
 ";
 
-    private const string Crc32 = @"    /// <summary>Raw CRC-32 (IEEE 802.3: polynomial 0x04C11DB7 reflected, no final inversion) that continues from the value it is given; zlib's crc32 is this with seed and xorout 0xFFFFFFFF.</summary>
-    public static class Crc32
-    {
-        private static readonly uint[] Table = MakeTable();
-
-        private static uint[] MakeTable()
-        {
-            var table = new uint[256];
-            for (uint i = 0; i < 256; i++)
-            {
-                uint c = i;
-                for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? (c >> 1) ^ 0xEDB88320u : c >> 1;
-                table[i] = c;
-            }
-            return table;
-        }
-
-        public static uint Append(uint crc, ReadOnlySpan<byte> data)
-        {
-            for (int i = 0; i < data.Length; i++) crc = Table[(crc ^ data[i]) & 0xFF] ^ (crc >> 8);
-            return crc;
-        }
-
-        /// <summary>Appends the low <paramref name=""bytes""/> bytes of an integer in the given byte order, without a buffer.</summary>
-        public static uint AppendInteger(uint crc, ulong value, int bytes, bool bigEndian)
-        {
-            if (bigEndian) value = BinaryPrimitives.ReverseEndianness(value) >> (64 - 8 * bytes);
-            for (int i = 0; i < bytes; i++, value >>= 8) crc = Table[(crc ^ (byte)value) & 0xFF] ^ (crc >> 8);
-            return crc;
-        }
-
-        public static uint AppendZeros(uint crc, int count)
-        {
-            for (int i = 0; i < count; i++) crc = Table[crc & 0xFF] ^ (crc >> 8);
-            return crc;
-        }
-    }
-
-";
 
     private const string Crc16 = @"    /// <summary>CRC-16/ARC (polynomial 0x8005, reflected) continuing from the value it is given: ext4's gdt_csum.</summary>
     public static class Crc16

@@ -46,6 +46,7 @@ public static class JournalScanner
         JournalTransaction? current = null;
         JournalError? deferred = null;
         bool blockError = false;
+        var records = new System.Collections.Generic.List<ulong>();
         // A pass that reads more blocks than the log holds has gone round it (only a hostile log does that).
         long budget = (long)(g.Last - g.First) + 2;
 
@@ -95,8 +96,7 @@ public static class JournalScanner
                     }
                     if (pass == Pass.Scan)
                     {
-                        current!.DescriptorBlocks++;
-                        int count = ReadTags(data, g, block, current.DataBlocks);
+                        int count = ReadTags(data, g, block, current!.DataBlocks);
                         if (g.V1Checksum && !needCheckCommitTime && !endKnown)
                         {
                             // calc_chksums: crc32_be over the descriptor and every block it describes.
@@ -195,20 +195,18 @@ public static class JournalScanner
                 {
                     if (pass == Pass.Scan)
                     {
-                        current!.RevokeBlocks++;
                         if (g.CsumV2OrV3 && !new RevokeBlockView(data).VerifyCsum(g.ChecksumSeed)) needCheckCommitTime = true;
-                        ReadRevokes(data, g, current.Revokes);
+                        ReadRevokes(data, g, current!.Revokes);
                     }
                     if (pass != Pass.Revoke) continue;
-                    uint count = BinaryPrimitives.ReadUInt32BigEndian(data[12..]);
-                    if (count > (uint)(g.BlockSize - g.TailSize))
+                    records.Clear();
+                    if (!ReadRevokes(data, g, records))
                     {
-                        r.Error = new JournalError("JBD2: revoke block " + U(at) + " has r_count " + U(count) + ", past its end", "EINVAL", at);
+                        r.Error = new JournalError("JBD2: revoke block " + U(at) + " has r_count " + U(BinaryPrimitives.ReadUInt32BigEndian(data[12..])) + ", past its end", "EINVAL", at);
                         return false;
                     }
-                    for (int offset = 16; offset + g.RevokeRecordBytes <= (int)count; offset += g.RevokeRecordBytes)
+                    foreach (ulong target in records)
                     {
-                        ulong target = g.Is64Bit ? BinaryPrimitives.ReadUInt64BigEndian(data[offset..]) : BinaryPrimitives.ReadUInt32BigEndian(data[offset..]);
                         // jbd2_journal_set_revoke keeps the newest transaction that revoked the block.
                         if (!revoked.TryGetValue(target, out uint tid) || TidGt(next, tid)) revoked[target] = next;
                         r.NrRevokes++;
@@ -242,12 +240,10 @@ public static class JournalScanner
     private static void ReplayTags(JournalStore store, JournalGeometry g, JournalRecovery r, ReadOnlySpan<byte> descriptor, ref uint block, uint tid,
         System.Collections.Generic.Dictionary<ulong, uint> revoked, JournalTransaction? transaction, ref JournalError? deferred, ref bool blockError)
     {
-        int limit = g.BlockSize - g.TailSize;
-        int index = 0;
-        for (int p = 12; p + g.TagBytes <= limit; index++)
+        var tags = new DescriptorTags(descriptor, g);
+        for (int index = 0; tags.MoveNext(); index++)
         {
-            var flags = (JournalTagFlags)BinaryPrimitives.ReadUInt16BigEndian(descriptor[(p + 6)..]);
-            ulong target = TagBlock(descriptor[p..], g);
+            ulong target = tags.FsBlock;
             uint io = block;
             block = Wrap(g, block + 1);
             var entry = transaction is not null && index < transaction.DataBlocks.Count ? transaction.DataBlocks[index] : null;
@@ -261,7 +257,7 @@ public static class JournalScanner
                 r.NrRevokeHits++;
                 entry?.Fate = DataBlockFate.Revoked;
             }
-            else if (!TagChecksumOk(descriptor[p..], g, tid, logged))
+            else if (!TagChecksumOk(tags.Tag, g, tid, logged))
             {
                 deferred ??= new JournalError("JBD2: Invalid checksum recovering data block " + target.ToString(CultureInfo.InvariantCulture) + " in log", "EFSBADCRC", io);
                 blockError = true;
@@ -269,52 +265,45 @@ public static class JournalScanner
             }
             else
             {
-                r.Replays[target] = new ReplaySource(io, tid, (flags & JournalTagFlags.FLAG_ESCAPE) != 0);
+                r.Replays[target] = new ReplaySource(io, tid, (tags.Flags & JournalTagFlags.FLAG_ESCAPE) != 0);
                 r.NrReplays++;
                 entry?.Fate = DataBlockFate.Replayed;
             }
-            p += g.TagBytes + ((flags & JournalTagFlags.FLAG_SAME_UUID) == 0 ? 16 : 0);
-            if ((flags & JournalTagFlags.FLAG_LAST_TAG) != 0) break;
         }
     }
 
-    /// <summary>count_tags: the tags of a descriptor block (the kernel counts up to the tail even without LAST_TAG).</summary>
-    private static int CountTags(ReadOnlySpan<byte> descriptor, JournalGeometry g) => ReadTags(descriptor, g, 0, null);
-
-    private static int ReadTags(ReadOnlySpan<byte> descriptor, JournalGeometry g, uint firstLogBlock, System.Collections.Generic.List<JournalDataBlock>? into)
+    /// <summary>count_tags: how many blocks a descriptor describes (up to the tail even without LAST_TAG).</summary>
+    private static int CountTags(ReadOnlySpan<byte> descriptor, JournalGeometry g)
     {
-        int limit = g.BlockSize - g.TailSize;
+        int count = 0;
+        for (var tags = new DescriptorTags(descriptor, g); tags.MoveNext();) count++;
+        return count;
+    }
+
+    /// <summary>The descriptor's tags as data blocks, logged from <paramref name="firstLogBlock"/> on (wrapping); returns their count.</summary>
+    private static int ReadTags(ReadOnlySpan<byte> descriptor, JournalGeometry g, uint firstLogBlock, System.Collections.Generic.List<JournalDataBlock> into)
+    {
         int count = 0;
         uint log = firstLogBlock;
-        for (int p = 12; p + g.TagBytes <= limit;)
+        for (var tags = new DescriptorTags(descriptor, g); tags.MoveNext(); count++)
         {
-            var flags = (JournalTagFlags)BinaryPrimitives.ReadUInt16BigEndian(descriptor[(p + 6)..]);
-            count++;
-            if (into is not null)
-            {
-                into.Add(new JournalDataBlock(log, TagBlock(descriptor[p..], g), flags));
-                log = Wrap(g, log + 1);
-            }
-            p += g.TagBytes + ((flags & JournalTagFlags.FLAG_SAME_UUID) == 0 ? 16 : 0);
-            if ((flags & JournalTagFlags.FLAG_LAST_TAG) != 0) break;
+            into.Add(new JournalDataBlock(log, tags.FsBlock, tags.Flags));
+            log = Wrap(g, log + 1);
         }
         return count;
     }
 
-    private static void ReadRevokes(ReadOnlySpan<byte> data, JournalGeometry g, System.Collections.Generic.List<ulong> into)
+    /// <summary>
+    /// scan_revoke_records: the block numbers of a revoke block (be32, or be64 on 64-bit journals) up to r_count;
+    /// false (nothing read) when r_count runs past the block's tail, which the kernel answers with EINVAL.
+    /// </summary>
+    private static bool ReadRevokes(ReadOnlySpan<byte> data, JournalGeometry g, System.Collections.Generic.List<ulong> into)
     {
         uint count = BinaryPrimitives.ReadUInt32BigEndian(data[12..]);
-        if (count > (uint)(g.BlockSize - g.TailSize)) return;
+        if (count > (uint)(g.BlockSize - g.TailSize)) return false;
         for (int offset = 16; offset + g.RevokeRecordBytes <= (int)count; offset += g.RevokeRecordBytes)
             into.Add(g.Is64Bit ? BinaryPrimitives.ReadUInt64BigEndian(data[offset..]) : BinaryPrimitives.ReadUInt32BigEndian(data[offset..]));
-    }
-
-    /// <summary>read_tag_block: t_blocknr, with t_blocknr_high on 64-bit journals.</summary>
-    private static ulong TagBlock(ReadOnlySpan<byte> tag, JournalGeometry g)
-    {
-        ulong block = BinaryPrimitives.ReadUInt32BigEndian(tag);
-        if (g.Is64Bit) block |= (ulong)BinaryPrimitives.ReadUInt32BigEndian(tag[8..]) << 32;
-        return block;
+        return true;
     }
 
     /// <summary>jbd2_block_tag_csum_verify: crc32c(seed, be32 tid, block); 32 bits in tag3, the low 16 in v2 tags.</summary>

@@ -45,9 +45,9 @@ public sealed class JournalTransaction(uint tid, uint firstLogBlock)
     /// <summary>Descriptor, revoke and commit blocks in log order: (log block, h_blocktype).</summary>
     public List<(uint LogBlock, JournalBlockType Type)> MetadataBlocks { get; } = [];
 
-    public int DescriptorBlocks { get; internal set; }
+    public int DescriptorBlocks => CountOf(JournalBlockType.DESCRIPTOR_BLOCK);
 
-    public int RevokeBlocks { get; internal set; }
+    public int RevokeBlocks => CountOf(JournalBlockType.REVOKE_BLOCK);
 
     public List<JournalDataBlock> DataBlocks { get; } = [];
 
@@ -62,6 +62,13 @@ public sealed class JournalTransaction(uint tid, uint firstLogBlock)
     public ulong CommitSec { get; internal set; }
 
     public uint CommitNsec { get; internal set; }
+
+    private int CountOf(JournalBlockType type)
+    {
+        int n = 0;
+        foreach (var b in MetadataBlocks) n += b.Type == type ? 1 : 0;
+        return n;
+    }
 
     /// <summary>Whether recovery replays this transaction (its tid is below the end of the valid log).</summary>
     public bool Replayed { get; internal set; }

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 
@@ -79,12 +78,8 @@ public static class E2fsCorpus
 
     private static void Run(string file, params string[] args)
     {
-        var psi = new ProcessStartInfo(file) { RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        string err = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"{file} failed: {err}");
+        var (exit, _, errors) = ExternalTool.Run(file, args);
+        if (exit != 0) throw new InvalidOperationException($"{file} failed: {errors}");
     }
 }
 

@@ -50,6 +50,16 @@ public static class RepoImages
         return rows.Count > 0 ? rows : [[NoFastCommitImages]];
     }
 
+    /// <summary>A repo image decompressed into a temporary file, for tools that need a plain file.</summary>
+    public static ExtractedImage Extract(string relative)
+    {
+        string dir = Directory.CreateTempSubdirectory("repo-image-").FullName;
+        string target = Path.Combine(dir, Path.GetFileName(relative)[..^".gz".Length]);
+        using (var input = new System.IO.Compression.GZipStream(File.OpenRead(PathOf(relative)), System.IO.Compression.CompressionMode.Decompress))
+        using (var output = File.Create(target)) input.CopyTo(output);
+        return new ExtractedImage(target, dir);
+    }
+
     public static string PathOf(string relative) => Path.Combine(Root, relative);
 
     /// <summary>The file beside a kernel image with the same name, e.g. its <c>.tree</c> dump.</summary>

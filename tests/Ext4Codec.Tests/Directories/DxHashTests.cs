@@ -1,7 +1,5 @@
 using System;
-using System.Diagnostics;
 using System.IO;
-using System.IO.Compression;
 using System.Text;
 using System.Text.RegularExpressions;
 using Ext4Codec.Directories;
@@ -31,50 +29,26 @@ public class DxHashTests
     [InlineData(5)]
     public void Equals_debugfs_dx_hash(int version)
     {
-        Skip.If(FindDebugfs() is null, "debugfs (e2fsprogs) is not installed");
-        string image = Path.GetTempFileName();
-        try
+        Skip.If(ExternalTool.Find("debugfs") is null, "debugfs (e2fsprogs) is not installed");
+        using var demo = RepoImages.Extract(Path.Combine("corpus", "images", "demo-ext4.img.gz"));
+        var seed = Guid.Parse(Seed).ToByteArray(bigEndian: true);
+        foreach (string name in Names)
         {
-            using (var gz = new GZipStream(File.OpenRead(RepoImages.PathOf(Path.Combine("corpus", "images", "demo-ext4.img.gz"))), CompressionMode.Decompress))
-            using (var file = File.Create(image))
-                gz.CopyTo(file);
-            var seed = Guid.Parse(Seed).ToByteArray(bigEndian: true);
-            foreach (string name in Names)
+            foreach (bool seeded in new[] { true, false })
             {
-                foreach (bool seeded in new[] { true, false })
-                {
-                    var (hash, minor) = DxHash.Compute(Encoding.UTF8.GetBytes(name), (Ext4HashVersion)version, seeded ? seed : []);
-                    var (expectedHash, expectedMinor) = Debugfs(image, version, seeded ? Seed : null, name);
-                    Assert.True(expectedHash == hash && expectedMinor == minor,
-                        $"version {version}, {(seeded ? "seeded" : "no seed")}, \"{name}\": 0x{hash:x}/0x{minor:x}, debugfs 0x{expectedHash:x}/0x{expectedMinor:x}");
-                }
+                var (hash, minor) = DxHash.Compute(Encoding.UTF8.GetBytes(name), (Ext4HashVersion)version, seeded ? seed : []);
+                var (expectedHash, expectedMinor) = Debugfs(demo.Path, version, seeded ? Seed : null, name);
+                Assert.True(expectedHash == hash && expectedMinor == minor,
+                    $"version {version}, {(seeded ? "seeded" : "no seed")}, \"{name}\": 0x{hash:x}/0x{minor:x}, debugfs 0x{expectedHash:x}/0x{expectedMinor:x}");
             }
-        }
-        finally
-        {
-            File.Delete(image);
         }
     }
 
     private static (uint, uint) Debugfs(string image, int version, string? seed, string name)
     {
-        var psi = new ProcessStartInfo(FindDebugfs()!) { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add("-R");
-        psi.ArgumentList.Add($"dx_hash -h {version}{(seed is null ? "" : " -s " + seed)} \"{name}\"");
-        psi.ArgumentList.Add(image);
-        using var p = Process.Start(psi)!;
-        string output = p.StandardOutput.ReadToEnd();
-        p.StandardError.ReadToEnd();
-        p.WaitForExit();
+        string output = ExternalTool.Run("debugfs", "-R", $"dx_hash -h {version}{(seed is null ? "" : " -s " + seed)} \"{name}\"", image).Output;
         var m = Regex.Match(output, @"is 0x([0-9a-f]+) \(minor 0x([0-9a-f]+)\)");
         Assert.True(m.Success, "debugfs said: " + output);
         return (Convert.ToUInt32(m.Groups[1].Value, 16), Convert.ToUInt32(m.Groups[2].Value, 16));
-    }
-
-    private static string? FindDebugfs()
-    {
-        foreach (string dir in new[] { "/usr/sbin", "/sbin", "/usr/bin", "/bin" })
-            if (File.Exists(Path.Combine(dir, "debugfs"))) return Path.Combine(dir, "debugfs");
-        return null;
     }
 }

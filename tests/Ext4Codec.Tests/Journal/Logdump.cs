@@ -1,7 +1,6 @@
 using System.Collections.Generic;
-using System.Diagnostics;
-using System.IO;
 using System.Text.RegularExpressions;
+using Ext4Codec.Tests.Corpus;
 
 namespace Ext4Codec.Tests.Journal;
 
@@ -19,24 +18,9 @@ public sealed partial class Logdump
 
     public string Text { get; private set; } = "";
 
-    public static string? Debugfs()
-    {
-        foreach (string dir in new[] { "/usr/sbin", "/sbin", "/usr/bin", "/bin" })
-            if (File.Exists(Path.Combine(dir, "debugfs"))) return Path.Combine(dir, "debugfs");
-        return null;
-    }
-
     public static Logdump Of(string image)
     {
-        var psi = new ProcessStartInfo(Debugfs()!) { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add("-R");
-        psi.ArgumentList.Add("logdump -a");
-        psi.ArgumentList.Add(image);
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        string output = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        _ = stderr.Result;
+        string output = ExternalTool.Run("debugfs", "-R", "logdump -a", image).Output;
         var dump = new Logdump { Text = output };
         bool fc = false;
         foreach (string line in output.Split('\n'))
