@@ -48,7 +48,7 @@
 #
 # Deterministic apart from what the kernel picks at run time: timestamps, inode generations, checksums covering them,
 # block placement (pblk values in the logdump vary between runs), and the name of overlayfs's shared whiteout in
-# work/work ("#<hex counter>"). UUIDs, hash seeds, labels, names, sizes, contents and inode numbers are fixed; the
+# ovlwork/work ("#<hex counter>"). UUIDs, hash seeds, labels, names, sizes, contents and inode numbers are fixed; the
 # .tree files came out identical in two runs apart from that whiteout name.
 set -euo pipefail
 export LC_ALL=C
@@ -96,35 +96,8 @@ put() { gen "$2" "$3" > "$1"; fs "$1"; }                # put FILE BYTES TAG: cr
 app() { gen "$2" "$3" >> "$1"; fs "$1"; }               # app FILE BYTES TAG: append + fsync
 anchor() { echo "$1" >> "$mnt/anchor"; fs "$mnt/anchor"; }   # anchor STEP: make the previous steps fast-committed
 
-# dump_tree ROOT OUT: the .tree file (format in the header; same as make-kernel-images.sh)
-dump_tree() {
-    local root=$1 out=$2 t="$work/dump" bad=$'*[\t\n\\\\]*'
-    mkdir -p "$t"
-    (
-        cd "$root"
-        if [ -n "$(find . -name "$bad" -print -quit)" ]; then die "tab, newline or backslash in a name"; fi
-        find . -print0 | xargs -0 stat --printf '%n\t%f\t%u\t%g\t%h\t%s\t%t\t%T\t%i\n' > "$t/stat"
-        find . -type f -print0 | xargs -0 -r sha256sum -z | tr '\0' '\n' > "$t/sums"
-        find . -type l -printf '%p\t%l\n' > "$t/links"
-    )
-    awk -F'\t' -v OFS='\t' '
-        function hex(s,   i, v) { v = 0; s = tolower(s)
-            for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
-            return v }
-        function rel(p) { return p == "." ? "/" : substr(p, 2) }
-        FILENAME == ARGV[1] { sum[rel(substr($0, 67))] = substr($0, 1, 64); next }
-        FILENAME == ARGV[2] { i = index($0, "\t"); tgt[rel(substr($0, 1, i - 1))] = substr($0, i + 1); next }
-        {
-            p = rel($1); m = hex($2); ft = int(m / 4096)
-            type = ft == 8 ? "f" : ft == 4 ? "d" : ft == 10 ? "l" : ft == 2 ? "c" : ft == 6 ? "b" : ft == 1 ? "p" : ft == 12 ? "s" : "?"
-            if (type == "?") { print "unknown file type: " $0 > "/dev/stderr"; exit 1 }
-            content = type == "f" ? sum[p] : type == "l" ? tgt[p] : "-"
-            if (content == "") { print "no content for " p > "/dev/stderr"; exit 1 }
-            rdev = (type == "c" || type == "b") ? hex($7) ":" hex($8) : "0:0"
-            printf "%s\t%s\t%04o\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p, type, m % 4096, $3, $4, $5, $6, rdev, $9, content
-        }' "$t/sums" "$t/links" "$t/stat" | sort > "$out"
-    rm -rf "$t"
-}
+# dump_tree ROOT OUT: the .tree file (format in the header)
+. "$here/tree-dump.sh"
 
 # kmsg_since MARK LOOPNAME UUID: kernel messages after the last line containing MARK that mention LOOPNAME (e.g.
 # loop3, also as jbd2's "loop3-8"), without (un)mount lines of other filesystems (other processes may reuse the loop
@@ -251,20 +224,21 @@ stale_fc() {
     for i in $(seq -w 1 5); do app "$r/run2/log" 300 "run2 $i"; done
 }
 
-# overlayfs: lower, upper and work dirs all on the ext4; the overlay is mounted before the first full commit
+# overlayfs: lower, upper and work dirs all on the ext4; the overlay is mounted before the first full commit. The
+# workdir is /ovlwork (overlayfs makes ovlwork/work inside it).
 overlay_pre() {
     local r=$1
-    mkdir "$r/lower" "$r/upper" "$r/work" "$r/lower/ldir"
+    mkdir "$r/lower" "$r/upper" "$r/ovlwork" "$r/lower/ldir"
     for f in l1 l2 l3 l5; do gen 600 "$f" > "$r/lower/$f"; done
     gen 800 l4 > "$r/lower/ldir/l4"
-    mount -t overlay overlay -o "lowerdir=$r/lower,upperdir=$r/upper,workdir=$r/work" "$ovl"
+    mount -t overlay overlay -o "lowerdir=$r/lower,upperdir=$r/upper,workdir=$r/ovlwork" "$ovl"
 }
 overlay_fc() {
     local r=$1
     # whiteouts and copy-ups: ineligible (char-device inodes, xattrs, directory rename), i.e. full commits
     put "$ovl/new1" 1000 new1                               # new upper file
     mv "$ovl/new1" "$ovl/l1"; anchor "ovl rename over a lower file"
-    rm "$ovl/l2"; anchor "ovl unlink a lower file (whiteout linked to the shared one in work/work)"
+    rm "$ovl/l2"; anchor "ovl unlink a lower file (whiteout linked to the shared one in ovlwork/work)"
     mv "$ovl/l3" "$ovl/l3.moved"; anchor "ovl rename a lower file (copy-up + RENAME_WHITEOUT)"
     app "$ovl/ldir/l4" 300 "l4 appended (copy-up of the dir and the file)"
     app "$ovl/l5" 100 "l5 appended (copy-up)"
@@ -327,7 +301,9 @@ build() {
         umount "$rmnt"
     else
         mountok=FAILED
-        { echo "# mount -t ext4 -o rw,noatime of the crash image copy failed:"; cat "$work/mount.err"
+        # the scratch mount point and loop device are this run's, not the image's: name them generically
+        { echo "# mount -t ext4 -o rw,noatime of the crash image copy failed:"
+          sed -e "s|$rmnt|<mnt>|g" -e "s|$rloopdev|/dev/loop#|g" "$work/mount.err"
           echo "# kernel messages:"; kmsg_since "$mark" "$rname" "$fsuuid"; } > "$stage/$name.mount-error"
         echo "   kernel replay mount FAILED (see $name.mount-error)"
     fi
@@ -377,48 +353,39 @@ ext4=has_journal,ext_attr,resize_inode,dir_index,filetype,sparse_super,large_fil
 common_e="lazy_itable_init=0,lazy_journal_init=0,nodiscard"
 uuid=5c1a7e00-fc00-4c0d-8e11-00000000
 seed=9b3e51d2-fc00-4a7b-b6c4-0000000000
+# mkfs_opts FEATURES LABEL N: what every variant shares (256-byte inodes, a 4 MiB journal with a 256 KiB fast-commit
+# area, fixed UUID and hash seed numbered N) around its own feature list and label
+mkfs_opts() {
+    echo "-I 256 -i 4096 -O none,$ext4,$1 -J size=4,fast_commit_size=256 -L $2 -U ${uuid}00$3 -E $common_e,hash_seed=${seed}$3"
+}
+
 variant() {
-    local name=$1 j4="-J size=4,fast_commit_size=256" j1="-J size=4,fast_commit_size=256"
+    local name=$1 basic="creates, appends, holes, fallocate + partial writes, keep-size falloc, truncate, punch, zero range, 30 creates in one commit"
     case "$name" in
-    fc-4k-basic)
-        build "$name" 4096 "-I 256 -i 4096 -O none,$ext4,metadata_csum,64bit,fast_commit $j4 -L fc4basic \
-            -U ${uuid}0001 -E $common_e,hash_seed=${seed}01" basic \
-            "creates, appends, holes, fallocate + partial writes, keep-size falloc, truncate, punch, zero range, 30 creates in one commit" ;;
-    fc-1k-basic)
-        build "$name" 1024 "-I 256 -i 4096 -O none,$ext4,metadata_csum,64bit,fast_commit $j1 -L fc1basic \
-            -U ${uuid}0002 -E $common_e,hash_seed=${seed}02" basic "fc-4k-basic's workload at 1k blocks" ;;
+    fc-4k-basic) build "$name" 4096 "$(mkfs_opts metadata_csum,64bit,fast_commit fc4basic 01)" basic "$basic" ;;
+    fc-1k-basic) build "$name" 1024 "$(mkfs_opts metadata_csum,64bit,fast_commit fc1basic 02)" basic "fc-4k-basic's workload at 1k blocks" ;;
     fc-4k-namespace)
-        build "$name" 4096 "-I 256 -i 4096 -O none,$ext4,metadata_csum,64bit,fast_commit $j4 -L fc4ns \
-            -U ${uuid}0003 -E $common_e,hash_seed=${seed}03" namespace \
+        build "$name" 4096 "$(mkfs_opts metadata_csum,64bit,fast_commit fc4ns 03)" namespace \
             "link, unlink, rename (same dir, across dirs, over a file), mkdir, rmdir, O_TMPFILE+linkat, chmod/chown" ;;
     fc-4k-dirreuse)
-        build "$name" 4096 "-I 256 -i 4096 -O none,$ext4,metadata_csum,64bit,fast_commit $j4 -L fc4reuse \
-            -U ${uuid}0004 -E $common_e,hash_seed=${seed}04" dirreuse \
+        build "$name" 4096 "$(mkfs_opts metadata_csum,64bit,fast_commit fc4reuse 04)" dirreuse \
             "rmdir of an old dir, then mkdir reusing its inode number, a file in it" ;;
     fc-4k-tmpreuse)
-        build "$name" 4096 "-I 256 -i 4096 -O none,$ext4,metadata_csum,64bit,fast_commit $j4 -L fc4tmpreuse \
-            -U ${uuid}000a -E $common_e,hash_seed=${seed}0a" tmpreuse \
+        build "$name" 4096 "$(mkfs_opts metadata_csum,64bit,fast_commit fc4tmpreuse 0a)" tmpreuse \
             "rmdir, then O_TMPFILE + linkat reusing the dir's inode number, then an append" ;;
     fc-4k-inline)
-        build "$name" 4096 "-I 256 -i 4096 -O none,$ext4,metadata_csum,64bit,inline_data,fast_commit $j4 -L fc4inline \
-            -U ${uuid}0005 -E $common_e,hash_seed=${seed}05" inline \
+        build "$name" 4096 "$(mkfs_opts metadata_csum,64bit,inline_data,fast_commit fc4inline 05)" inline \
             "inline-data files created/appended/truncated, one growing into an extent, an inline dir" ;;
     fc-4k-stale)
-        build "$name" 4096 "-I 256 -i 4096 -O none,$ext4,metadata_csum,64bit,fast_commit $j4 -L fc4stale \
-            -U ${uuid}0006 -E $common_e,hash_seed=${seed}06" stale \
+        build "$name" 4096 "$(mkfs_opts metadata_csum,64bit,fast_commit fc4stale 06)" stale \
             "40 fast commits, sync -f (full commit), 5 fast commits: stale older-tid commits after the valid ones" ;;
-    fc-4k-nocsum)
-        build "$name" 4096 "-I 256 -i 4096 -O none,$ext4,64bit,fast_commit $j4 -L fc4nocsum \
-            -U ${uuid}0007 -E $common_e,hash_seed=${seed}07" basic "fc-4k-basic's workload without metadata_csum" ;;
-    fc-4k-no64bit)
-        build "$name" 4096 "-I 256 -i 4096 -O none,$ext4,metadata_csum,fast_commit $j4 -L fc4no64 \
-            -U ${uuid}0008 -E $common_e,hash_seed=${seed}08" basic "fc-4k-basic's workload without 64bit" ;;
+    fc-4k-nocsum) build "$name" 4096 "$(mkfs_opts 64bit,fast_commit fc4nocsum 07)" basic "fc-4k-basic's workload without metadata_csum" ;;
+    fc-4k-no64bit) build "$name" 4096 "$(mkfs_opts metadata_csum,fast_commit fc4no64 08)" basic "fc-4k-basic's workload without 64bit" ;;
     fc-4k-overlay)
         grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null || true
         grep -qw overlay /proc/filesystems || die "$name: the kernel has no overlayfs"
-        build "$name" 4096 "-I 256 -i 4096 -O none,$ext4,metadata_csum,64bit,fast_commit $j4 -L fc4ovl \
-            -U ${uuid}0009 -E $common_e,hash_seed=${seed}09" overlay \
-            "overlay (lower/upper/work on this fs): new files, rename over a lower file, unlink + rename of lower files (whiteouts), copy-ups" ;;
+        build "$name" 4096 "$(mkfs_opts metadata_csum,64bit,fast_commit fc4ovl 09)" overlay \
+            "overlay (lower/upper/ovlwork on this fs): new files, rename over a lower file, unlink + rename of lower files (whiteouts), copy-ups" ;;
     *) die "unknown variant $name" ;;
     esac
 }
