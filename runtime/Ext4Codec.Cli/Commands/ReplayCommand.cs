@@ -12,7 +12,7 @@ public static class ReplayCommand
         var image = CommonOptions.Image();
         var output = new Option<string>("--output", "-o") { Description = "where to write the recovered image (must differ from IMAGE)", Required = true };
         var json = CommonOptions.Json();
-        var command = new Command("replay", "Write the image as jbd2 recovery leaves it (refuses, exit 4, when recovery would fail; fast-commit replay is not implemented yet)") { image, output, json };
+        var command = new Command("replay", "Write the image as jbd2 recovery leaves it then fast-commit replay (refuses, exit 4, when recovery would fail)") { image, output, json };
         command.SetAction(parse => CommonOptions.OnImage(parse, image, fs =>
         {
             string target = parse.GetValue(output)!;
@@ -21,7 +21,7 @@ public static class ReplayCommand
             var journal = CommonOptions.OpenJournal(fs);
             var recovery = JournalScanner.Recover(journal.Store, journal.Geometry);
             var scan = FcScanner.Scan(journal.Store, recovery, journal.NumFcBlocks, fs.Geometry.InodeSize);
-            bool written = JournalReplayer.TryWrite(fs, journal, recovery, scan, target, out string refusal);
+            bool written = JournalReplayer.TryWrite(fs, journal, recovery, scan, target, out string refusal, out var fcReport);
             var o = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
             {
@@ -33,6 +33,16 @@ public static class ReplayCommand
                     w.WriteBoolean("needed", recovery.NeedsRecovery);
                     w.WriteNumber("transactions", written && recovery.NeedsRecovery ? recovery.EndTransaction - recovery.StartTransaction : 0);
                     w.WriteNumber("blocks", written ? recovery.Replays.Count : 0);
+                    if (fcReport is not null)
+                    {
+                        w.WriteNumber("fc_records", fcReport.Replayed);
+                        w.WriteStartArray("fc_notes");
+                        foreach (var n in fcReport.Notes) w.WriteStringValue(n);
+                        w.WriteEndArray();
+                        w.WriteStartArray("fc_deviations");
+                        foreach (var d in fcReport.Deviations) w.WriteStringValue(d);
+                        w.WriteEndArray();
+                    }
                     if (!written) w.WriteString("refusal", refusal);
                     w.WriteEndObject();
                 });
@@ -42,6 +52,12 @@ public static class ReplayCommand
                 o.WriteLine(recovery.NeedsRecovery
                     ? $"{target}: replayed transactions {recovery.StartTransaction}..{recovery.EndTransaction - 1} ({recovery.Replays.Count} blocks); journal marked empty, needs_recovery cleared"
                     : $"{target}: the journal needed no recovery; copied unchanged");
+                if (fcReport is not null)
+                {
+                    o.WriteLine($"fast commits: {fcReport.Replayed} records replayed");
+                    foreach (var n in fcReport.Notes) o.WriteLine("  note: " + n);
+                    foreach (var d in fcReport.Deviations) o.WriteLine("  differs from Linux 6.18: " + d);
+                }
             }
             else parse.InvocationConfiguration.Error.WriteLine($"ext4codec: {parse.GetValue(image)}: replay refused: {refusal}");
             if (written) return ExitCodes.Clean;

@@ -6,8 +6,8 @@ using Ext4Codec.Format;
 namespace Ext4Codec.Imaging;
 
 /// <summary>
-/// A read-only image mapped into memory, so every structure is read in place. Images from a stream are copied
-/// into an anonymous mapping once, so both paths read the same way.
+/// An image mapped into memory, so every structure is read in place. Images from a stream are copied into an
+/// anonymous mapping once, so both paths read the same way. Only <see cref="OpenWritable"/> images can be changed.
 /// </summary>
 public sealed unsafe class DiskImage : IDisposable
 {
@@ -15,8 +15,9 @@ public sealed unsafe class DiskImage : IDisposable
     private readonly MemoryMappedViewAccessor? _view;
     private byte* _base;
 
-    private DiskImage(MemoryMappedFile? file, MemoryMappedViewAccessor? view, long length, string name)
+    private DiskImage(MemoryMappedFile? file, MemoryMappedViewAccessor? view, long length, string name, bool writable = false)
     {
+        Writable = writable;
         _file = file;
         _view = view;
         Length = length;
@@ -33,6 +34,9 @@ public sealed unsafe class DiskImage : IDisposable
 
     /// <summary>The path or description the image was opened from, for messages.</summary>
     public string Name { get; }
+
+    /// <summary>Whether <see cref="Write"/> may be used (the image was opened with <see cref="OpenWritable"/>).</summary>
+    public bool Writable { get; }
 
     /// <summary>Largest image a gzip file may expand to; beyond it the image is refused rather than filling the disk.</summary>
     public const long MaxDecompressedLength = 64L << 30;
@@ -52,6 +56,18 @@ public sealed unsafe class DiskImage : IDisposable
         var file = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
         var view = file.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
         return new DiskImage(file, view, length, path);
+    }
+
+    /// <summary>Maps a raw (uncompressed) image file read-write: what <see cref="Write"/> changes lands in the file.</summary>
+    /// <exception cref="IOException">The file cannot be opened for writing or is empty.</exception>
+    public static DiskImage OpenWritable(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, 1, FileOptions.None);
+        long length = stream.Length;
+        if (length == 0) throw new IOException(path + " is empty");
+        var file = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false);
+        var view = file.CreateViewAccessor(0, length, MemoryMappedFileAccess.ReadWrite);
+        return new DiskImage(file, view, length, path, writable: true);
     }
 
     private static bool IsGzip(FileStream stream)
@@ -127,6 +143,19 @@ public sealed unsafe class DiskImage : IDisposable
         }
         return span;
     }
+
+    /// <summary>The bytes at <paramref name="offset"/>, in place and writable.</summary>
+    /// <exception cref="InvalidOperationException">The image was not opened writable.</exception>
+    /// <exception cref="CorruptDataException">The range is not inside the image.</exception>
+    public Span<byte> Write(long offset, int length, string structure = "image")
+    {
+        if (!Writable) throw new InvalidOperationException(Name + " was opened read-only");
+        var span = Read(offset, length, structure);
+        return new Span<byte>(_base + offset, span.Length);
+    }
+
+    /// <summary>Writes what was changed through <see cref="Write"/> to the file.</summary>
+    public void Flush() => _view?.Flush();
 
     public bool TryRead(long offset, int length, out ReadOnlySpan<byte> span)
     {

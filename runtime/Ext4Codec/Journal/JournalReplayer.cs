@@ -1,9 +1,11 @@
 using System;
 using System.Buffers.Binary;
 using System.IO;
+using Ext4Codec.Editing;
 using Ext4Codec.FastCommit;
 using Ext4Codec.FileSystem;
 using Ext4Codec.Format;
+using Ext4Codec.Imaging;
 
 namespace Ext4Codec.Journal;
 
@@ -11,15 +13,18 @@ namespace Ext4Codec.Journal;
 /// Writes the image recovery would leave: a copy of the input with every replayed block in place (escaped
 /// blocks get the jbd2 magic back), then the journal marked empty the way jbd2 leaves it (s_start 0, s_sequence
 /// the next tid, INCOMPAT_FAST_COMMIT cleared) and needs_recovery cleared, checksums resealed. The input is only
-/// read. It refuses, rather than write a partial result, when recovery fails or fast commits would replay.
+/// read. Fast commits the scan accepted are then replayed onto the copy (<see cref="FcReplayer"/>). It refuses,
+/// rather than write a partial result, when recovery fails or a fast-commit record cannot be replayed.
 /// </summary>
 public static class JournalReplayer
 {
     private const int CopyChunk = 1 << 20;
 
     /// <summary>Writes <paramref name="outputPath"/>, or says why not (nothing is left behind then).</summary>
-    public static bool TryWrite(Ext4FileSystem fs, Jbd2Journal journal, JournalRecovery recovery, FcScan fastCommits, string outputPath, out string refusal)
+    /// <param name="fcReport">What fast-commit replay did, when it ran.</param>
+    public static bool TryWrite(Ext4FileSystem fs, Jbd2Journal journal, JournalRecovery recovery, FcScan fastCommits, string outputPath, out string refusal, out FcReplayReport? fcReport)
     {
+        fcReport = null;
         if (recovery.Error is not null)
         {
             refusal = "journal recovery fails (" + recovery.Error.Errno + "): " + recovery.Error.Message;
@@ -28,11 +33,6 @@ public static class JournalReplayer
         if (fastCommits.Outcome == FcOutcome.Failed)
         {
             refusal = "the fast-commit scan fails (" + fastCommits.Errno + "): " + fastCommits.Reason;
-            return false;
-        }
-        if (fastCommits.Outcome == FcOutcome.Replay)
-        {
-            refusal = "fast-commit replay is not implemented yet: " + fastCommits.ReplayTags + " fast-commit records would be lost";
             return false;
         }
         int bs = (int)fs.Geometry.BlockSize;
@@ -68,6 +68,29 @@ public static class JournalReplayer
         {
             File.Delete(outputPath);
             refusal = "cannot write " + outputPath + ": " + e.Message;
+            return false;
+        }
+        if (fastCommits.Outcome == FcOutcome.Replay && !TryReplayFastCommits(journal, fastCommits, outputPath, out refusal, out fcReport))
+        {
+            File.Delete(outputPath);
+            return false;
+        }
+        refusal = "";
+        return true;
+    }
+
+    private static bool TryReplayFastCommits(Jbd2Journal journal, FcScan scan, string outputPath, out string refusal, out FcReplayReport? report)
+    {
+        report = null;
+        try
+        {
+            using var image = DiskImage.OpenWritable(outputPath);
+            using var target = Ext4FileSystem.Open(image);
+            report = FcReplayer.Replay(target, journal.Store, scan);
+        }
+        catch (Exception e) when (e is EditRefusedException or CorruptDataException or IOException)
+        {
+            refusal = "fast-commit replay fails: " + e.Message;
             return false;
         }
         refusal = "";

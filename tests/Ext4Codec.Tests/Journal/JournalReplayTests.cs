@@ -41,7 +41,7 @@ public class JournalReplayTests
             Skip.If(!Jbd2Journal.TryOpen(fs, out var journal, out string problem), "e2fsck rejects this journal superblock too: " + problem);
             recovery = JournalScanner.Recover(journal.Store, journal.Geometry);
             scan = FcScanner.Scan(journal.Store, recovery, journal.NumFcBlocks, fs.Geometry.InodeSize);
-            written = JournalReplayer.TryWrite(fs, journal, recovery, scan, ours, out refusal);
+            written = JournalReplayer.TryWrite(fs, journal, recovery, scan, ours, out refusal, out _);
         }
         Assert.Equal(before, SHA256.HashData(File.ReadAllBytes(image.Path)));
         if (recovery.Error is not null || scan.Outcome is FcOutcome.Replay or FcOutcome.Failed)
