@@ -216,6 +216,25 @@ inline_fc() {
 }
 
 # stale commits: LONG fast commits, a full commit (sync -f), SHORT fast commits
+# htree directories: creates, unlinks and a link in an indexed directory (leaf splits), and a new directory that
+# outgrows its first block, all in fast commits
+htree_pre() {
+    local i
+    mkdir "$1/big"
+    for i in $(seq 1 400); do : > "$1/big/pre-file-with-a-longer-name-$i"; done
+}
+htree_fc() {
+    local r=$1 i
+    for i in $(seq 1 200); do
+        : > "$r/big/fc-created-entry-number-$i"     # empty: no data left behind unsynced
+        if [ $(( i % 20 )) -eq 0 ]; then fs "$r/big/fc-created-entry-number-$i"; fi
+    done
+    for i in $(seq 1 50); do rm "$r/big/pre-file-with-a-longer-name-$i"; done; anchor htree-unlink
+    ln "$r/big/fc-created-entry-number-7" "$r/big/hardlink-to-seven"; anchor htree-link
+    mkdir "$r/grow"
+    for i in $(seq 1 200); do : > "$r/grow/growing-directory-entry-$i"; done
+    fs "$r/grow/growing-directory-entry-200"
+}
 stale_pre() { mkdir "$1/run1" "$1/run2"; }
 stale_fc() {
     local r=$1 i
@@ -379,6 +398,9 @@ variant() {
     fc-4k-stale)
         build "$name" 4096 "$(mkfs_opts metadata_csum,64bit,fast_commit fc4stale 06)" stale \
             "40 fast commits, sync -f (full commit), 5 fast commits: stale older-tid commits after the valid ones" ;;
+    fc-4k-htree)
+        build "$name" 4096 "$(mkfs_opts metadata_csum,64bit,fast_commit fc4htree 0b)" htree \
+            "creates (leaf splits), unlinks and a link in an htree directory; a new directory outgrowing its first block" ;;
     fc-4k-nocsum) build "$name" 4096 "$(mkfs_opts 64bit,fast_commit fc4nocsum 07)" basic "fc-4k-basic's workload without metadata_csum" ;;
     fc-4k-no64bit) build "$name" 4096 "$(mkfs_opts metadata_csum,fast_commit fc4no64 08)" basic "fc-4k-basic's workload without 64bit" ;;
     fc-4k-overlay)
@@ -390,7 +412,7 @@ variant() {
     esac
 }
 
-all="fc-4k-basic fc-1k-basic fc-4k-namespace fc-4k-dirreuse fc-4k-tmpreuse fc-4k-inline fc-4k-stale fc-4k-nocsum fc-4k-no64bit fc-4k-overlay"
+all="fc-4k-basic fc-1k-basic fc-4k-namespace fc-4k-dirreuse fc-4k-tmpreuse fc-4k-inline fc-4k-stale fc-4k-nocsum fc-4k-no64bit fc-4k-overlay fc-4k-htree"
 if [ $# -gt 0 ]; then todo="$*"; else todo=$all; fi
 start=$(date +%s)
 for v in $todo; do variant "$v"; done

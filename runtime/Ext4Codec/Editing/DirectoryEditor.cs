@@ -81,11 +81,8 @@ public sealed class DirectoryEditor(FsEditor editor, MapCache maps, List<ExtentR
             return true;
         }
 
-        var map = maps.Get(dir);
-        ulong blocks = (inode.i_size + (ulong)_bs - 1) / (ulong)_bs;
-        for (ulong lblk = 0; lblk < blocks; lblk++)
+        foreach (ulong physical in LeafBlocks(dir, inode))
         {
-            if (map.Lookup(lblk) is not ulong physical) continue;
             var data = editor.Block(physical, "ext4_dir_entry_2");
             if (data.IndexOfAnyExcept((byte)0) < 0) InitLeaf(data);
             if (TryInsert(data[..Usable], name, ino, type))
@@ -101,9 +98,15 @@ public sealed class DirectoryEditor(FsEditor editor, MapCache maps, List<ExtentR
         return true;
     }
 
-    /// <summary>ext4_init_new_dir for a directory without blocks: "." and ".." in a first block.</summary>
+    /// <summary>
+    /// ext4_init_new_dir for a directory without blocks: "." and ".." in a first block, i_size one block, no htree
+    /// flag (an index the logged inode claims has no blocks behind it; entries added later go in linear blocks).
+    /// </summary>
     public void InitDirectory(uint dir, uint parent)
     {
+        var inode = editor.Inode(dir);
+        inode.i_flags &= ~Ext4InodeFlags.INDEX_FL;
+        inode.i_size = 0;
         var data = AppendBlock(dir, at: 0);
         var dot = new DirEntry2Writer(data) { inode = dir, name_len = 1 };
         SetRecLen(dot, 12);
@@ -218,11 +221,8 @@ public sealed class DirectoryEditor(FsEditor editor, MapCache maps, List<ExtentR
                 if (Walk(data.Slice(start, length), visit)) return true;
             return false;
         }
-        var map = maps.Get(dir);
-        ulong blocks = (inode.i_size + (ulong)_bs - 1) / (ulong)_bs;
-        for (ulong lblk = 0; lblk < blocks; lblk++)
+        foreach (ulong physical in LeafBlocks(dir, inode))
         {
-            if (map.Lookup(lblk) is not ulong physical) continue;
             var data = editor.Block(physical, "ext4_dir_entry_2");
             if (data.IndexOfAnyExcept((byte)0) < 0) continue;
             if (Walk(data[..Usable], visit))
@@ -232,6 +232,33 @@ public sealed class DirectoryEditor(FsEditor editor, MapCache maps, List<ExtentR
             }
         }
         return false;
+    }
+
+    /// <summary>
+    /// Mapped leaf blocks below i_size in logical order, bounded by what is mapped whatever i_size claims. In an
+    /// indexed directory the root (block 0) and interior nodes (one empty entry spanning the block) are left out.
+    /// </summary>
+    private List<ulong> LeafBlocks(uint dir, InodeView inode)
+    {
+        ulong blocks = (inode.i_size + (ulong)_bs - 1) / (ulong)_bs;
+        bool indexed = (inode.i_flags & Ext4InodeFlags.INDEX_FL) != 0;
+        var result = new List<ulong>();
+        foreach (var run in maps.Get(dir).Runs)
+        {
+            if (run.Unwritten) continue;
+            for (ulong i = 0; i < run.Length && run.Logical + i < blocks; i++)
+            {
+                if (indexed && (run.Logical + i == 0 || IsIndexNode(run.Physical + i))) continue;
+                result.Add(run.Physical + i);
+            }
+        }
+        return result;
+    }
+
+    private bool IsIndexNode(ulong block)
+    {
+        var first = new DirEntry2View(editor.Block(block, "dx_node"));
+        return first.inode == 0 && DirBlockWalker.DecodeRecLen(first.rec_len, (uint)_bs) == _bs;
     }
 
     /// <summary>Where an inline directory's entries live, as offsets in the inode: i_block after the parent, then the system.data value.</summary>
