@@ -44,7 +44,13 @@ public class JournalReplayTests
             written = JournalReplayer.TryWrite(fs, journal, recovery, scan, ours, out refusal, out _);
         }
         Assert.Equal(before, SHA256.HashData(File.ReadAllBytes(image.Path)));
-        if (recovery.Error is not null || scan.Outcome is FcOutcome.Replay or FcOutcome.Failed)
+        if (scan.Outcome == FcOutcome.Replay)
+        {
+            // e2fsck's own fast-commit replay lays blocks out differently; FcReplayTests checks this image against its expect file.
+            Assert.True(written, refusal);
+            return;
+        }
+        if (recovery.Error is not null || scan.Outcome == FcOutcome.Failed)
         {
             Assert.False(written);
             Assert.False(File.Exists(ours));
