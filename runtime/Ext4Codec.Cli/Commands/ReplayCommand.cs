@@ -12,7 +12,7 @@ public static class ReplayCommand
         var image = CommonOptions.Image();
         var output = new Option<string>("--output", "-o") { Description = "where to write the recovered image (must differ from IMAGE)", Required = true };
         var json = CommonOptions.Json();
-        var command = new Command("replay", "Write the image as jbd2 recovery leaves it then fast-commit replay (refuses, exit 4, when recovery would fail)") { image, output, json };
+        var command = new Command("replay", "Write the image as recovery leaves it: jbd2 replay, then fast-commit replay (refuses, exit 4, when recovery would fail)") { image, output, json };
         command.SetAction(parse => CommonOptions.OnImage(parse, image, fs =>
         {
             string target = parse.GetValue(output)!;
