@@ -123,7 +123,7 @@ public sealed class FcReplayer
     /// <summary>ext4_fc_replay_inode: the logged inode over the slot, i_block kept unless inline; the inode marked in use.</summary>
     private void Inode(FcRecord r)
     {
-        if (!InRange(r.Ino) || r.Ino < _editor.Geometry.FirstInode && r.Ino != 2)
+        if (!InRange(r.Ino) || (r.Ino < _editor.Geometry.FirstInode && r.Ino != 2))
         {
             _report.Notes.Add($"INODE for inode {r.Ino} skipped: not a usable inode number");
             return;
