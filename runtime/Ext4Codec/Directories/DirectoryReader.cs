@@ -60,7 +60,8 @@ public static class DirectoryReader
         return 0;
     }
 
-    private static long OffsetIn(ReadOnlySpan<byte> outer, ReadOnlySpan<byte> inner)
+    /// <summary>Where <paramref name="inner"/> starts inside <paramref name="outer"/>, in bytes.</summary>
+    internal static long OffsetIn(ReadOnlySpan<byte> outer, ReadOnlySpan<byte> inner)
         => System.Runtime.CompilerServices.Unsafe.ByteOffset(
             ref System.Runtime.InteropServices.MemoryMarshal.GetReference(outer),
             ref System.Runtime.InteropServices.MemoryMarshal.GetReference(inner));

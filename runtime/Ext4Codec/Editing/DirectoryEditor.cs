@@ -132,17 +132,6 @@ public sealed class DirectoryEditor(FsEditor editor, MapCache maps, List<ExtentR
         return maps.Get(dir).Lookup(0) is not null;
     }
 
-    /// <summary>The parent recorded in "..", or 0.</summary>
-    public uint DotDot(uint dir)
-    {
-        var inode = editor.ReadInode(dir);
-        if ((inode.i_flags & Ext4InodeFlags.INLINE_DATA_FL) != 0) return inode.i_block(0);
-        if (maps.Get(dir).Lookup(0) is not ulong physical) return 0;
-        var data = editor.Block(physical, "ext4_dir_entry_2");
-        int first = DirBlockWalker.DecodeRecLen(new DirEntry2View(data).rec_len, (uint)_bs);
-        return first >= 12 && first + EntryHeader <= _bs ? new DirEntry2View(data[first..]).inode : 0;
-    }
-
     /// <summary>A new zeroed block mapped at the directory's end (or <paramref name="at"/>), i_size grown to cover it.</summary>
     private Span<byte> AppendBlock(uint dir, ulong? at = null)
     {
@@ -269,10 +258,7 @@ public sealed class DirectoryEditor(FsEditor editor, MapCache maps, List<ExtentR
         var tail = InodeContent.InlineTail(inode, editor.Fs.InodeOffset(dir));
         if (!tail.IsEmpty)
         {
-            int start = (int)System.Runtime.CompilerServices.Unsafe.ByteOffset(
-                ref System.Runtime.InteropServices.MemoryMarshal.GetReference(inode.Data),
-                ref System.Runtime.InteropServices.MemoryMarshal.GetReference(tail));
-            areas.Add((start, tail.Length));
+            areas.Add(((int)DirectoryReader.OffsetIn(inode.Data, tail), tail.Length));
         }
         return areas;
     }

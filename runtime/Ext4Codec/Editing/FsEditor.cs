@@ -64,12 +64,6 @@ public sealed class FsEditor
 
     public uint GroupOfBlock(ulong block) => (uint)((block - Geometry.FirstDataBlock) / Geometry.BlocksPerGroup);
 
-    public bool IsBlockUsed(ulong block)
-    {
-        uint group = GroupOfBlock(block);
-        return IsSet(BlockBitmap(group), (int)((block - Fs.GroupFirstBlock(group)) % Geometry.BlocksPerGroup));
-    }
-
     /// <summary>Marks blocks used or free (ext4_mb_mark_bb); blocks outside the filesystem are ignored.</summary>
     public void SetBlocks(ulong start, ulong count, bool used)
     {
@@ -78,26 +72,14 @@ public sealed class FsEditor
         {
             uint group = GroupOfBlock(b);
             var bitmap = BlockBitmap(group);
-            int bit = (int)((b - Fs.GroupFirstBlock(group)) % Geometry.BlocksPerGroup);
-            if (used) bitmap[bit >> 3] |= (byte)(1 << (bit & 7));
-            else bitmap[bit >> 3] &= (byte)~(1 << (bit & 7));
+            SetBit(bitmap, (int)((b - Fs.GroupFirstBlock(group)) % Geometry.BlocksPerGroup), used);
         }
-    }
-
-    public bool IsInodeUsed(uint ino)
-    {
-        uint group = (ino - 1) / Geometry.InodesPerGroup;
-        if ((Fs.GroupDescriptor(group).bg_flags & Ext4BgFlags.INODE_UNINIT) != 0 && _groupCsum) return false;
-        return IsSet(InodeBitmap(group), (int)((ino - 1) % Geometry.InodesPerGroup));
     }
 
     public void SetInode(uint ino, bool used)
     {
         uint group = (ino - 1) / Geometry.InodesPerGroup;
-        var bitmap = InodeBitmap(group);
-        int bit = (int)((ino - 1) % Geometry.InodesPerGroup);
-        if (used) bitmap[bit >> 3] |= (byte)(1 << (bit & 7));
-        else bitmap[bit >> 3] &= (byte)~(1 << (bit & 7));
+        SetBit(InodeBitmap(group), (int)((ino - 1) % Geometry.InodesPerGroup), used);
     }
 
     /// <summary>
@@ -121,7 +103,7 @@ public sealed class FsEditor
                 if (IsSet(bitmap, bit)) continue;
                 ulong block = first + (ulong)bit;
                 if (IsExcluded(block)) continue;
-                bitmap[bit >> 3] |= (byte)(1 << (bit & 7));
+                SetBit(bitmap, bit, true);
                 return block;
             }
         }
@@ -142,6 +124,12 @@ public sealed class FsEditor
     }
 
     private static bool IsSet(ReadOnlySpan<byte> bitmap, int bit) => (bitmap[bit >> 3] & (1 << (bit & 7))) != 0;
+
+    private static void SetBit(Span<byte> bitmap, int bit, bool value)
+    {
+        if (value) bitmap[bit >> 3] |= (byte)(1 << (bit & 7));
+        else bitmap[bit >> 3] &= (byte)~(1 << (bit & 7));
+    }
 
     private GroupDescWriter Descriptor(uint group)
         => new(Fs.Image.Write(Fs.GroupDescriptorOffset(group), (int)Geometry.DescSize, "ext4_group_desc"));
@@ -181,7 +169,7 @@ public sealed class FsEditor
         ulong first = Fs.GroupFirstBlock(group);
         int inGroup = BlocksInGroup(group);
         int baseMeta = BaseMetaBlocks(group);
-        for (int i = 0; i < baseMeta && i < inGroup; i++) bitmap[i >> 3] |= (byte)(1 << (i & 7));
+        for (int i = 0; i < baseMeta && i < inGroup; i++) SetBit(bitmap, i, true);
         for (uint g = 0; g < Geometry.GroupCount; g++)
         {
             var d = Fs.GroupDescriptor(g);
@@ -196,16 +184,14 @@ public sealed class FsEditor
     {
         for (ulong b = start; b < start + count; b++)
         {
-            if (b < first || b - first >= (ulong)inGroup) continue;
-            int bit = (int)(b - first);
-            bitmap[bit >> 3] |= (byte)(1 << (bit & 7));
+            if (b >= first && b - first < (ulong)inGroup) SetBit(bitmap, (int)(b - first), true);
         }
     }
 
     /// <summary>Bits past the group's last block or inode are set (ext4_mark_bitmap_end).</summary>
     private void MarkEnd(Span<byte> bitmap, int used)
     {
-        for (int bit = used; bit < BlockSize * 8; bit++) bitmap[bit >> 3] |= (byte)(1 << (bit & 7));
+        for (int bit = used; bit < BlockSize * 8; bit++) SetBit(bitmap, bit, true);
     }
 
     /// <summary>ext4_num_base_meta_clusters: superblock copy, descriptor blocks and reserved descriptor blocks at the group's start.</summary>

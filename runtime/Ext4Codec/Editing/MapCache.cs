@@ -53,9 +53,6 @@ public sealed class MapCache(FsEditor editor)
         return map;
     }
 
-    /// <summary>Node blocks of the inode's tree as it was loaded.</summary>
-    public IReadOnlyList<ulong> OldNodes(uint ino) => _maps[ino].OldNodes;
-
     /// <summary>
     /// Writes every map whose inode is extent-mapped (a deleted inode's map is empty by then); for the others
     /// (now inline) releases the old tree and blocks. Returns the node blocks of the new trees, per inode.
