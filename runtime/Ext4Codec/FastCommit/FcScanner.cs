@@ -46,7 +46,11 @@ public static class FcScanner
             scan.Reason = "jbd2 recovery fails before the fast-commit pass";
             return scan;
         }
-        Judge(store, g, scan, inodeSize);
+        var verdict = Judge(store, scan.FirstBlock, g.MaxLen, scan.ExpectedTid, inodeSize);
+        scan.Outcome = verdict.Outcome;
+        scan.ReplayTags = verdict.ReplayTags;
+        scan.Errno = verdict.Errno;
+        scan.Reason = verdict.Reason;
         for (int i = 0; i < scan.Records.Count && scan.Outcome == FcOutcome.Replay; i++)
         {
             if (i < scan.ReplayTags) scan.Records[i].State = FcRecordState.Replayed;
@@ -54,34 +58,36 @@ public static class FcScanner
         return scan;
     }
 
-    /// <summary>The kernel's verdict: walk block by block, stop at the first thing that does not check out.</summary>
-    private static void Judge(JournalStore store, JournalGeometry g, FcScan scan, uint inodeSize)
+    /// <summary>
+    /// The kernel's verdict alone: walk block by block from <paramref name="firstBlock"/>, stop at the first thing
+    /// that does not check out. Lists nothing, so it allocates only the final reason, whatever the area holds.
+    /// </summary>
+    /// <param name="endBlock">j_fc_last (s_maxlen): the first block the scan may not read.</param>
+    /// <param name="expectedTid">jbd2's end_transaction: the tid every HEAD and TAIL must carry.</param>
+    public static FcVerdict Judge(JournalStore store, uint firstBlock, uint endBlock, uint expectedTid, uint inodeSize)
     {
         uint crc = 0;
         int tags = 0, replayTags = 0;
-        for (uint block = scan.FirstBlock; ; block++)
+        for (uint block = firstBlock; ; block++)
         {
-            if (block >= g.MaxLen || !store.TryRead(block, out var data))
+            if (block >= endBlock || !store.TryRead(block, out var data))
             {
                 // fc_do_one_pass reads up to and including j_fc_last, which jread refuses.
-                Finish(scan, replayTags, "EFSCORRUPTED", "JBD2: corrupted journal superblock (the scan ran off the end of the area)");
-                return;
+                return Finish(replayTags, "EFSCORRUPTED", "JBD2: corrupted journal superblock (the scan ran off the end of the area)");
             }
             int end = data.Length;
             for (int cur = 0; end - cur >= HeaderSize;)
             {
                 var tag = (FcTag)BinaryPrimitives.ReadUInt16LittleEndian(data[cur..]);
                 int len = BinaryPrimitives.ReadUInt16LittleEndian(data[(cur + 2)..]);
-                if (block == scan.FirstBlock && cur == 0 && tag != FcTag.HEAD)
+                if (block == firstBlock && cur == 0 && tag != FcTag.HEAD)
                 {
-                    Stop(scan, replayTags, "the area does not start with HEAD: no fast commits");
-                    return;
+                    return Stop(replayTags, "the area does not start with HEAD: no fast commits");
                 }
                 if (len > end - cur - HeaderSize || !FcTagInfo.IsValidLength(tag, len, inodeSize))
                 {
-                    if (replayTags > 0) Stop(scan, replayTags, RecordAt(block, cur) + ": " + TagName(tag) + " with length " + len.ToString(CultureInfo.InvariantCulture) + " ends the valid commits");
-                    else Finish(scan, 0, "ECANCELED", RecordAt(block, cur) + ": invalid " + TagName(tag) + " record (length " + len.ToString(CultureInfo.InvariantCulture) + ") before any valid commit");
-                    return;
+                    if (replayTags > 0) return Stop(replayTags, RecordAt(block, cur) + ": " + TagName(tag) + " with length " + len.ToString(CultureInfo.InvariantCulture) + " ends the valid commits");
+                    return Finish(0, "ECANCELED", RecordAt(block, cur) + ": invalid " + TagName(tag) + " record (length " + len.ToString(CultureInfo.InvariantCulture) + ") before any valid commit");
                 }
                 var value = data.Slice(cur + HeaderSize, len);
                 switch (tag)
@@ -101,18 +107,17 @@ public static class FcScanner
                         tags++;
                         crc = Crc32C.Append(crc, data.Slice(cur, HeaderSize + 4));
                         var tail = new FcTailView(value);
-                        if (tail.fc_tid == scan.ExpectedTid && tail.fc_crc == crc)
+                        if (tail.fc_tid == expectedTid && tail.fc_crc == crc)
                         {
                             replayTags = tags;
                         }
                         else
                         {
-                            string why = tail.fc_tid != scan.ExpectedTid
-                                ? "TAIL tid " + U(tail.fc_tid) + " is not the expected " + U(scan.ExpectedTid)
+                            string why = tail.fc_tid != expectedTid
+                                ? "TAIL tid " + U(tail.fc_tid) + " is not the expected " + U(expectedTid)
                                 : "TAIL CRC 0x" + tail.fc_crc.ToString("x8", CultureInfo.InvariantCulture) + " does not match 0x" + crc.ToString("x8", CultureInfo.InvariantCulture);
-                            if (replayTags > 0) Stop(scan, replayTags, RecordAt(block, cur) + ": " + why);
-                            else Finish(scan, 0, "EFSBADCRC", RecordAt(block, cur) + ": " + why + ", before any valid commit");
-                            return;
+                            if (replayTags > 0) return Stop(replayTags, RecordAt(block, cur) + ": " + why);
+                            return Finish(0, "EFSBADCRC", RecordAt(block, cur) + ": " + why + ", before any valid commit");
                         }
                         crc = 0;
                         break;
@@ -122,42 +127,29 @@ public static class FcScanner
                         var head = new FcHeadView(value);
                         if (head.fc_features != 0)
                         {
-                            Finish(scan, replayTags, "EOPNOTSUPP", RecordAt(block, cur) + ": HEAD fc_features 0x" + ((uint)head.fc_features).ToString("x", CultureInfo.InvariantCulture) + " are not supported");
-                            return;
+                            return Finish(replayTags, "EOPNOTSUPP", RecordAt(block, cur) + ": HEAD fc_features 0x" + ((uint)head.fc_features).ToString("x", CultureInfo.InvariantCulture) + " are not supported");
                         }
-                        if (head.fc_tid != scan.ExpectedTid)
+                        if (head.fc_tid != expectedTid)
                         {
-                            Stop(scan, replayTags, RecordAt(block, cur) + ": HEAD tid " + U(head.fc_tid) + " is not the expected " + U(scan.ExpectedTid) + " (stale area)");
-                            return;
+                            return Stop(replayTags, RecordAt(block, cur) + ": HEAD tid " + U(head.fc_tid) + " is not the expected " + U(expectedTid) + " (stale area)");
                         }
                         tags++;
                         crc = Crc32C.Append(crc, data.Slice(cur, HeaderSize + len));
                         break;
                     }
                     default:
-                        if (replayTags > 0) Stop(scan, replayTags, RecordAt(block, cur) + ": unknown tag " + U((ushort)tag));
-                        else Finish(scan, 0, "ECANCELED", RecordAt(block, cur) + ": unknown tag " + U((ushort)tag) + " before any valid commit");
-                        return;
+                        if (replayTags > 0) return Stop(replayTags, RecordAt(block, cur) + ": unknown tag " + U((ushort)tag));
+                        return Finish(0, "ECANCELED", RecordAt(block, cur) + ": unknown tag " + U((ushort)tag) + " before any valid commit");
                 }
                 cur += HeaderSize + len;
             }
         }
     }
 
-    private static void Stop(FcScan scan, int replayTags, string reason)
-    {
-        scan.ReplayTags = replayTags;
-        scan.Outcome = replayTags > 0 ? FcOutcome.Replay : FcOutcome.NothingToReplay;
-        scan.Reason = reason;
-    }
+    private static FcVerdict Stop(int replayTags, string reason) =>
+        new(replayTags > 0 ? FcOutcome.Replay : FcOutcome.NothingToReplay, replayTags, "", reason);
 
-    private static void Finish(FcScan scan, int replayTags, string errno, string reason)
-    {
-        scan.ReplayTags = replayTags;
-        scan.Outcome = FcOutcome.Failed;
-        scan.Errno = errno;
-        scan.Reason = reason;
-    }
+    private static FcVerdict Finish(int replayTags, string errno, string reason) => new(FcOutcome.Failed, replayTags, errno, reason);
 
     /// <summary>Every record from the area's start, stale ones too, until a block holds no valid record stream.</summary>
     private static void List(JournalStore store, JournalGeometry g, FcScan scan, uint inodeSize)

@@ -32,8 +32,7 @@ public sealed class JournalStore
     public static JournalStore Open(Ext4FileSystem fs, JournalLocation location)
     {
         int bs = (int)fs.Geometry.BlockSize;
-        if (location.Kind == JournalKind.Device)
-            return new JournalStore(fs.Image, bs, [], location.SuperblockOffset) { MappedBlocks = (ulong)((fs.Image.Length - location.SuperblockOffset) / bs) };
+        if (location.Kind == JournalKind.Device) return OnDevice(fs.Image, bs, location.SuperblockOffset);
         if (location.Kind != JournalKind.Internal) throw new ArgumentException("the journal is not in this image", nameof(location));
         var map = MapCollector.Collect(fs, location.Inode, fs.ReadInode(location.Inode));
         var extents = map.Extents.ToArray();
@@ -41,6 +40,14 @@ public sealed class JournalStore
         ulong mapped = 0;
         foreach (var e in extents) mapped = Math.Max(mapped, e.Logical + e.Length);
         return new JournalStore(fs.Image, bs, extents, -1) { MappedBlocks = mapped };
+    }
+
+    /// <summary>A journal that starts at byte <paramref name="start"/> of <paramref name="image"/> and runs to its end (a journal device).</summary>
+    public static JournalStore OnDevice(DiskImage image, int blockSize, long start)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(blockSize);
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        return new JournalStore(image, blockSize, [], start) { MappedBlocks = (ulong)(Math.Max(0, image.Length - start) / blockSize) };
     }
 
     /// <summary>Byte offset of journal block <paramref name="block"/> in the image, or -1 when it is not mapped.</summary>
