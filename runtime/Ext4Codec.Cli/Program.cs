@@ -11,6 +11,7 @@ var root = new RootCommand("ext4codec: ext4, jbd2 and fast-commit images, read t
     JournalCommand.Create(),
     FcCommand.Create(),
     ReplayCommand.Create(),
+    CheckCommand.Create(),
     SpecCommand.Create(),
 };
 return root.Parse(args).Invoke();

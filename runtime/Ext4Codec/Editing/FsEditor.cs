@@ -168,7 +168,7 @@ public sealed class FsEditor
         bitmap.Clear();
         ulong first = Fs.GroupFirstBlock(group);
         int inGroup = BlocksInGroup(group);
-        int baseMeta = BaseMetaBlocks(group);
+        int baseMeta = Fs.BaseMetaBlocks(group);
         for (int i = 0; i < baseMeta && i < inGroup; i++) SetBit(bitmap, i, true);
         for (uint g = 0; g < Geometry.GroupCount; g++)
         {
@@ -192,23 +192,6 @@ public sealed class FsEditor
     private void MarkEnd(Span<byte> bitmap, int used)
     {
         for (int bit = used; bit < BlockSize * 8; bit++) SetBit(bitmap, bit, true);
-    }
-
-    /// <summary>ext4_num_base_meta_clusters: superblock copy, descriptor blocks and reserved descriptor blocks at the group's start.</summary>
-    private int BaseMetaBlocks(uint group)
-    {
-        var sb = Fs.SuperBlock;
-        int n = Fs.GroupHasSuper(group) ? 1 : 0;
-        if (!Geometry.Has(Ext4FeatureIncompat.INCOMPAT_META_BG) || group < sb.s_first_meta_bg * Geometry.DescPerBlock)
-        {
-            if (n != 0) n += (int)Geometry.DescBlocks + sb.s_reserved_gdt_blocks;
-        }
-        else
-        {
-            uint index = group % Geometry.DescPerBlock;
-            if (index == 0 || index == 1 || index == Geometry.DescPerBlock - 1) n++;
-        }
-        return n;
     }
 
     /// <summary>Reseals changed inodes, recounts and reseals touched groups, then the superblock's free counts.</summary>

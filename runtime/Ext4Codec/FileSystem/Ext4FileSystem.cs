@@ -112,6 +112,26 @@ public sealed class Ext4FileSystem : IDisposable
         return p == n;
     }
 
+    /// <summary>
+    /// ext4_num_base_meta_clusters: blocks at the group's start taken by a superblock copy, descriptor blocks and
+    /// reserved descriptor blocks (or, past s_first_meta_bg, the meta_bg descriptor copy).
+    /// </summary>
+    public int BaseMetaBlocks(uint group)
+    {
+        var sb = SuperBlock;
+        int n = GroupHasSuper(group) ? 1 : 0;
+        if (!Geometry.Has(Ext4FeatureIncompat.INCOMPAT_META_BG) || group < (ulong)sb.s_first_meta_bg * Geometry.DescPerBlock)
+        {
+            if (n != 0) n += (int)Geometry.DescBlocks + sb.s_reserved_gdt_blocks;
+        }
+        else
+        {
+            uint index = group % Geometry.DescPerBlock;
+            if (index == 0 || index == 1 || index == Geometry.DescPerBlock - 1) n++;
+        }
+        return n;
+    }
+
     public ulong GroupFirstBlock(uint group) => Geometry.FirstDataBlock + (ulong)group * Geometry.BlocksPerGroup;
 
     /// <summary>Block that holds the <paramref name="index"/>-th block of the primary descriptor table (meta_bg aware, as ext2fs_descriptor_block_loc2).</summary>

@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.IO;
+using System.Text.Json;
+using Ext4Codec.Checking;
+using Ext4Codec.Imaging;
+using Ext4Codec.Reports;
+
+namespace Ext4Codec.Cli.Commands;
+
+/// <summary>
+/// <c>check IMAGE</c>: the e2fsck -fn equivalent, read-only. Exit code as e2fsck -n: 0 clean, 4 errors left,
+/// 8 operational error (not ext4, unreadable, check aborted), 12 both.
+/// </summary>
+public static class CheckCommand
+{
+    public static Command Create()
+    {
+        var image = CommonOptions.Image();
+        var json = CommonOptions.Json();
+        var sarif = new Option<string?>("--sarif") { Description = "also write the findings as SARIF 2.1.0 to this file" };
+        var command = new Command("check", "Check the filesystem as e2fsck -fn does (read-only): problem codes, locations, e2fsck's exit code") { image, json, sarif };
+        command.SetAction(parse =>
+        {
+            string path = parse.GetValue(image)!;
+            return ImageErrors.Run(path, parse.InvocationConfiguration.Error, () =>
+            {
+                using var disk = DiskImage.Open(path);
+                var result = FsckChecker.Check(disk);
+                var o = parse.InvocationConfiguration.Output;
+                if (parse.GetValue(sarif) is string target)
+                {
+                    using var stream = File.Create(target);
+                    using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+                    SarifReport.Write(writer, new System.Uri(Path.GetFullPath(path)).AbsoluteUri, result);
+                }
+                if (parse.GetValue(json)) CommonOptions.WriteJson(o, w => WriteJson(w, path, result));
+                else WriteText(o, path, result);
+                return result.ExitCode;
+            });
+        });
+        return command;
+    }
+
+    private static void WriteJson(Utf8JsonWriter w, string path, FsckResult r)
+    {
+        w.WriteStartObject();
+        w.WriteString("image", path);
+        w.WriteNumber("exit", r.ExitCode);
+        w.WriteBoolean("aborted", r.OperationalError);
+        if (r.AbortReason.Length > 0) w.WriteString("abort_reason", r.AbortReason);
+        w.WriteNumber("last_pass", r.LastPass);
+        w.WriteNumber("inodes_used", r.InodesUsed);
+        w.WriteNumber("s_inodes_count", r.InodesCount);
+        w.WriteNumber("blocks_used", r.BlocksUsed);
+        w.WriteNumber("s_blocks_count", r.BlocksCount);
+        w.WriteStartArray("findings");
+        foreach (var f in r.Findings)
+        {
+            w.WriteStartObject();
+            w.WriteString("code", f.Code);
+            w.WriteNumber("pass", f.Pass);
+            w.WriteString("message", f.Message);
+            w.WriteBoolean("counts", f.CountsAsError);
+            if (f.Group is uint g) w.WriteNumber("group", g);
+            if (f.Inode is uint i) w.WriteNumber("inode", i);
+            if (f.Block is ulong b) w.WriteNumber("block", b);
+            if (f.Offset is long off) w.WriteNumber("offset", off);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteText(TextWriter o, string path, FsckResult r)
+    {
+        foreach (var f in r.Findings)
+            o.WriteLine($"pass {f.Pass}  {f.Code,-32} {(f.CountsAsError ? "" : "(not counted) ")}{f.Message}");
+        if (r.OperationalError) o.WriteLine($"{path}: check aborted: {r.AbortReason}");
+        int counted = r.Findings.FindAll(f => f.CountsAsError).Count;
+        o.WriteLine(r.ErrorsLeft
+            ? $"{path}: ********** errors left: {counted} problem(s) e2fsck -n would leave uncorrected **********"
+            : $"{path}: {(r.OperationalError ? "not checked to the end" : "clean")}, {r.InodesUsed}/{r.InodesCount} files, {r.BlocksUsed}/{r.BlocksCount} blocks");
+    }
+}

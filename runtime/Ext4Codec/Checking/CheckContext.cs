@@ -1,0 +1,94 @@
+using System;
+using System.Collections.Generic;
+using Ext4Codec.FileSystem;
+using Ext4Codec.Format;
+
+namespace Ext4Codec.Checking;
+
+/// <summary>Thrown to stop the passes where e2fsck -n stops ("aborted", or a fatal problem answered "no").</summary>
+internal sealed class FsckAbort(string reason) : Exception(reason);
+
+/// <summary>
+/// The state e2fsck keeps between passes (e2fsck_t): blocks claimed so far, inodes in use and which are
+/// directories, link counts found in directory entries, each directory's parent and "..", and the findings.
+/// </summary>
+internal sealed class CheckContext
+{
+    public CheckContext(Ext4FileSystem fs, FsckResult result)
+    {
+        Fs = fs;
+        Geometry = fs.Geometry;
+        Result = result;
+        GroupCsum = Geometry.Has(Ext4FeatureRoCompat.RO_COMPAT_METADATA_CSUM) || Geometry.Has(Ext4FeatureRoCompat.RO_COMPAT_GDT_CSUM);
+        BlockFound = new Bitset(Geometry.BlocksCount);
+        BlockMetadata = new Bitset(Geometry.BlocksCount);
+        BlockDup = new Bitset(Geometry.BlocksCount);
+        ulong inodes = (ulong)Geometry.InodesCount + 1;
+        InodeUsed = new Bitset(inodes);
+        InodeDir = new Bitset(inodes);
+        InodeBad = new Bitset(inodes);
+        BadSymlink = new Bitset(inodes);
+        LinksFound = new int[inodes];
+    }
+
+    public Ext4FileSystem Fs { get; }
+    public Geometry Geometry { get; }
+    public FsckResult Result { get; }
+
+    /// <summary>metadata_csum or gdt_csum: BLOCK_UNINIT, INODE_UNINIT and bg_itable_unused mean something.</summary>
+    public bool GroupCsum { get; }
+
+    /// <summary>block_found_map: every block claimed by metadata or an inode.</summary>
+    public Bitset BlockFound { get; }
+    /// <summary>block_metadata_map: superblocks, descriptors, bitmaps, inode tables.</summary>
+    public Bitset BlockMetadata { get; }
+    /// <summary>block_dup_map: blocks claimed twice.</summary>
+    public Bitset BlockDup { get; }
+    public Bitset InodeUsed { get; }
+    public Bitset InodeDir { get; }
+    /// <summary>Inodes pass 1 found broken beyond checking their contents (pass 2 does not read them).</summary>
+    public Bitset InodeBad { get; }
+    /// <summary>Symlinks check_symlink rejects: pass 2 reports them where an entry names them.</summary>
+    public Bitset BadSymlink { get; }
+    /// <summary>inode_count: entries naming each inode, "." and ".." included.</summary>
+    public int[] LinksFound { get; }
+
+    /// <summary>Directories in use, in inode order, with the entry that names them and their "..".</summary>
+    public Dictionary<uint, DirInfo> Dirs { get; } = [];
+
+    public List<uint> DupInodes { get; } = [];
+
+    public void Report(Finding finding)
+    {
+        Result.Findings.Add(finding);
+        if (finding.CountsAsError) Result.ErrorsLeft = true;
+    }
+
+    public void Report(string code, int pass, string message, uint? ino = null, ulong? block = null, uint? group = null, long? offset = null, bool counts = true)
+        => Report(new Finding(code, pass, message) { Inode = ino, Block = block, Group = group, Offset = offset, CountsAsError = counts });
+
+    /// <summary>Stops every later pass, as e2fsck's fatal_error or "e2fsck: aborted" does (exit bit 8).</summary>
+    public FsckAbort Abort(string reason)
+    {
+        Result.OperationalError = true;
+        Result.AbortReason = reason;
+        return new FsckAbort(reason);
+    }
+
+    public uint GroupOfBlock(ulong block) => (uint)((block - Geometry.FirstDataBlock) / Geometry.BlocksPerGroup);
+
+    public bool IsValidBlock(ulong block) => block >= Geometry.FirstDataBlock && block < Geometry.BlocksCount;
+
+    /// <summary>mark_block_used: claims a block; a second claim makes it multiply-claimed (pass 1B).</summary>
+    public void Claim(ulong block)
+    {
+        if (BlockFound.Set(block)) BlockDup.Set(block);
+    }
+}
+
+/// <summary>e2fsck's dir_info: the directory whose entry names this one (0 = none yet), and what its ".." says.</summary>
+internal struct DirInfo
+{
+    public uint Parent;
+    public uint DotDot;
+}

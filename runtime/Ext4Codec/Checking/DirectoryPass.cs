@@ -1,0 +1,195 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.Runtime.InteropServices;
+using Ext4Codec.Directories;
+using Ext4Codec.FileSystem;
+using Ext4Codec.Format;
+
+namespace Ext4Codec.Checking;
+
+/// <summary>
+/// Pass 2 (e2fsck/pass2.c check_dir_block): every directory block's entries — structure (a corrupt entry
+/// stops e2fsck -n: "Salvage? no" aborts), "." and "..", the inode each names (range, in use, file type),
+/// hard links to directories — while counting every name each inode has for pass 4 and each directory's
+/// parent and ".." for pass 3.
+/// </summary>
+internal static class DirectoryPass
+{
+    private const int MinRecLen = 12;
+
+    public static void Run(CheckContext ctx, List<DirBlock> blocks)
+    {
+        foreach (var b in blocks)
+        {
+            if (ctx.InodeBad[b.Ino]) continue;
+            if (b.Physical == 0) CheckInline(ctx, b.Ino);
+            else CheckBlock(ctx, b);
+        }
+    }
+
+    private static void CheckBlock(CheckContext ctx, DirBlock b)
+    {
+        var g = ctx.Geometry;
+        if (!ctx.Fs.Image.TryRead((long)b.Physical * g.BlockSize, (int)g.BlockSize, out var data))
+        {
+            ctx.Report("PR_2_READ_DIRBLOCK", 2, $"cannot read directory block {b.Physical} of inode {b.Ino}", ino: b.Ino, block: b.Physical);
+            return;
+        }
+        // A metadata_csum leaf ends in a 12-byte entry with inode 0 (ext4_dir_entry_tail): it walks as an unused entry.
+        Walk(ctx, b.Ino, data, (long)b.Physical * g.BlockSize, b.Logical == 0, b.Physical);
+    }
+
+    private static void CheckInline(CheckContext ctx, uint ino)
+    {
+        var inode = ctx.Fs.ReadInode(ino);
+        long inodeOffset = ctx.Fs.InodeOffset(ino);
+        var area = inode.Data.Slice(InodeLayout.Offsets.i_block, 60);
+        uint parent = BinaryPrimitives.ReadUInt32LittleEndian(area);
+        Count(ctx, ino);
+        SetDotDot(ctx, ino, parent);
+        Count(ctx, parent);
+        Walk(ctx, ino, area[4..], inodeOffset + InodeLayout.Offsets.i_block + 4, false, null);
+        var tail = InodeContent.InlineTail(inode, inodeOffset);
+        if (!tail.IsEmpty) Walk(ctx, ino, tail, inodeOffset, false, null);
+    }
+
+    private static void Walk(CheckContext ctx, uint dir, ReadOnlySpan<byte> data, long imageOffset, bool firstBlock, ulong? block)
+    {
+        var g = ctx.Geometry;
+        int dotState = firstBlock ? 0 : 2;
+        for (int offset = 0; offset < data.Length;)
+        {
+            if (data.Length - offset < 8)
+            {
+                Corrupted(ctx, dir, block, imageOffset + offset, offset);
+                return;
+            }
+            var entry = new DirEntry2View(data[offset..]);
+            int recLen = DirBlockWalker.DecodeRecLen(entry.rec_len, g.BlockSize);
+            int nameLen = entry.name_len;
+            if (offset + recLen > data.Length || recLen < MinRecLen || recLen % 4 != 0 || ((nameLen + 8 + 3) & ~3) > recLen)
+            {
+                Corrupted(ctx, dir, block, imageOffset + offset, offset);
+                return;
+            }
+            var name = data.Slice(offset + 8, nameLen);
+            uint ino = entry.inode;
+            long at = imageOffset + offset;
+            if (dotState == 0)
+            {
+                if (ino == 0 || nameLen != 1 || name[0] != '.') ctx.Report("PR_2_MISSING_DOT", 2, $"directory inode {dir}: missing '.' in the first block", ino: dir, offset: at);
+                else if (ino != dir) ctx.Report("PR_2_BAD_INODE_DOT", 2, $"directory inode {dir}: '.' points at inode {ino}", ino: dir, offset: at);
+                if (ino != 0) Count(ctx, ino);
+                dotState = 1;
+            }
+            else if (dotState == 1)
+            {
+                if (ino == 0 || nameLen != 2 || name[0] != '.' || name[1] != '.')
+                    ctx.Report("PR_2_MISSING_DOT_DOT", 2, $"directory inode {dir}: missing '..' in the first block", ino: dir, offset: at);
+                else
+                {
+                    SetDotDot(ctx, dir, ino);
+                    Count(ctx, ino);
+                }
+                dotState = 2;
+            }
+            else if (ino != 0)
+            {
+                CheckEntry(ctx, dir, entry, name, at);
+            }
+            offset += recLen;
+        }
+    }
+
+    private static void CheckEntry(CheckContext ctx, uint dir, DirEntry2View entry, ReadOnlySpan<byte> name, long at)
+    {
+        var g = ctx.Geometry;
+        uint ino = entry.inode;
+        if (name.Length == 1 && name[0] == '.') { ctx.Report("PR_2_DUP_DOT", 2, $"directory inode {dir}: a second '.' entry", ino: dir, offset: at); return; }
+        if (name.Length == 2 && name[0] == '.' && name[1] == '.') { ctx.Report("PR_2_DUP_DOT_DOT", 2, $"directory inode {dir}: a second '..' entry", ino: dir, offset: at); return; }
+        if (ino == dir) { ctx.Report("PR_2_LINK_DOT", 2, $"directory inode {dir}: entry '{Text(name)}' is a link to '.'", ino: dir, offset: at); return; }
+        if (name.Length == 0) ctx.Report("PR_2_NULL_NAME", 2, $"directory inode {dir}: entry with an empty name", ino: dir, offset: at);
+        else if (name.IndexOfAny((byte)'/', (byte)0) >= 0) ctx.Report("PR_2_BAD_NAME", 2, $"directory inode {dir}: entry '{Text(name)}' has illegal characters", ino: dir, offset: at);
+        if ((ino != 2 && ino < g.FirstInode) || ino > g.InodesCount)
+        {
+            ctx.Report("PR_2_BAD_INO", 2, $"directory inode {dir}: entry '{Text(name)}' has bad inode #{ino}", ino: dir, offset: at);
+            return;
+        }
+        if (!ctx.InodeUsed[ino])
+        {
+            ctx.Report("PR_2_UNUSED_INODE", 2, $"directory inode {dir}: entry '{Text(name)}' has deleted/unused inode {ino}", ino: dir, offset: at);
+        }
+        else if (ctx.InodeBad[ino])
+        {
+            ReportBadInode(ctx, ino, dir, name, at);
+        }
+        else if (ctx.BadSymlink[ino])
+        {
+            ctx.Report("PR_2_INVALID_SYMLINK", 2, $"symlink '{Text(name)}' in {dir} (inode {ino}) is invalid", ino: ino, offset: at);
+        }
+        if (ctx.InodeUsed[ino]) CheckFileType(ctx, dir, entry, name, at);
+        if (ctx.InodeDir[ino] && ctx.Dirs.ContainsKey(ino))
+        {
+            ref var info = ref CollectionsMarshal.GetValueRefOrNullRef(ctx.Dirs, ino);
+            if (info.Parent != 0) ctx.Report("PR_2_LINK_DIR", 2, $"entry '{Text(name)}' in {dir} is a link to directory {ino}, already in {info.Parent}", ino: dir, offset: at);
+            else info.Parent = dir;
+        }
+        Count(ctx, ino);
+    }
+
+    private static void ReportBadInode(CheckContext ctx, uint ino, uint dir, ReadOnlySpan<byte> name, long at)
+    {
+        var inode = ctx.Fs.ReadInode(ino);
+        var type = InodeFacts.Type(inode);
+        if (type is not (Ext4InodeType.S_IFREG or Ext4InodeType.S_IFDIR or Ext4InodeType.S_IFLNK or Ext4InodeType.S_IFCHR
+            or Ext4InodeType.S_IFBLK or Ext4InodeType.S_IFIFO or Ext4InodeType.S_IFSOCK))
+            ctx.Report("PR_2_BAD_MODE", 2, $"inode {ino} ('{Text(name)}' in {dir}) has an invalid mode 0{Convert.ToString(inode.i_mode, 8)}", ino: ino, offset: at);
+    }
+
+    private static void CheckFileType(CheckContext ctx, uint dir, DirEntry2View entry, ReadOnlySpan<byte> name, long at)
+    {
+        var g = ctx.Geometry;
+        byte stored = (byte)entry.file_type;
+        // The Hurd keeps a translator word where Linux keeps the file type; e2fsck clears filetype there instead.
+        if (ctx.Fs.SuperBlock.s_creator_os == Ext4CreatorOs.OS_HURD) return;
+        if (!g.Has(Ext4FeatureIncompat.INCOMPAT_FILETYPE))
+        {
+            if (stored != 0) ctx.Report("PR_2_CLEAR_FILETYPE", 2, $"entry '{Text(name)}' in {dir} has filetype set without the filetype feature", ino: dir, offset: at);
+            return;
+        }
+        var inode = ctx.Fs.ReadInode(entry.inode);
+        byte expected = InodeFacts.Type(inode) switch
+        {
+            Ext4InodeType.S_IFREG => 1,
+            Ext4InodeType.S_IFDIR => 2,
+            Ext4InodeType.S_IFCHR => 3,
+            Ext4InodeType.S_IFBLK => 4,
+            Ext4InodeType.S_IFIFO => 5,
+            Ext4InodeType.S_IFSOCK => 6,
+            Ext4InodeType.S_IFLNK => 7,
+            _ => 0,
+        };
+        if (stored != expected)
+            ctx.Report("PR_2_BAD_FILETYPE", 2, $"entry '{Text(name)}' in {dir} (inode {entry.inode}) has file type {stored}, should be {expected}", ino: dir, offset: at);
+    }
+
+    private static void Corrupted(CheckContext ctx, uint dir, ulong? block, long at, int offset)
+    {
+        ctx.Report("PR_2_DIR_CORRUPTED", 2, $"directory inode {dir}, offset {offset}: directory corrupted", ino: dir, block: block, offset: at);
+        throw ctx.Abort($"directory inode {dir} is corrupted and e2fsck -n does not salvage it");
+    }
+
+    private static void Count(CheckContext ctx, uint ino)
+    {
+        if (ino < (uint)ctx.LinksFound.Length) ctx.LinksFound[ino]++;
+    }
+
+    private static void SetDotDot(CheckContext ctx, uint dir, uint dotdot)
+    {
+        ref var info = ref CollectionsMarshal.GetValueRefOrNullRef(ctx.Dirs, dir);
+        if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref info)) info.DotDot = dotdot;
+    }
+
+    private static string Text(ReadOnlySpan<byte> name) => NameText.Escape(name);
+}

@@ -1,0 +1,75 @@
+using System.Collections.Generic;
+using Ext4Codec.FileSystem;
+using Ext4Codec.Format;
+using Ext4Codec.Imaging;
+
+namespace Ext4Codec.Checking;
+
+/// <summary>
+/// The e2fsck -fn equivalent: read-only, forced, every question answered "no". Runs the superblock checks and
+/// passes 1–5 in e2fsck's order and stops where e2fsck -n stops. Any byte sequence gives a result: an image
+/// that is not ext4 or whose metadata cannot be read is an operational error (exit 8), never an exception.
+/// </summary>
+public static class FsckChecker
+{
+    /// <summary>How far past the image's end the superblock's block count may reach before the check refuses (the bitmaps it needs grow with it).</summary>
+    private const ulong MaxBlocksBeyondImage = 16;
+
+    public static FsckResult Check(DiskImage image)
+    {
+        var result = new FsckResult();
+        if (!Ext4FileSystem.TryOpen(image, false, out var fs, out var error))
+        {
+            result.Findings.Add(new Finding("PR_0_SB_CORRUPT", 0, $"not an ext4 filesystem e2fsck can open: {error.Reason}") { Offset = error.Offset, CountsAsError = false });
+            result.OperationalError = true;
+            result.AbortReason = error.Reason;
+            return result;
+        }
+        return Check(fs);
+    }
+
+    public static FsckResult Check(Ext4FileSystem fs)
+    {
+        var result = new FsckResult();
+        var g = fs.Geometry;
+        ulong imageBlocks = (ulong)fs.Image.Length / g.BlockSize;
+        if (g.BlocksCount > (imageBlocks + 1024) * MaxBlocksBeyondImage || (ulong)g.InodesCount * g.InodeSize > (ulong)fs.Image.Length * MaxBlocksBeyondImage)
+        {
+            result.Findings.Add(new Finding("PR_0_FS_SIZE_WRONG", 0, $"the superblock describes {g.BlocksCount} blocks and {g.InodesCount} inodes; the image holds {imageBlocks} blocks") { CountsAsError = false });
+            result.OperationalError = true;
+            result.ErrorsLeft = true;
+            result.AbortReason = "the filesystem is far larger than the image";
+            return result;
+        }
+        var ctx = new CheckContext(fs, result);
+        try
+        {
+            SuperblockPass.Run(ctx);
+            result.LastPass = 0;
+            var dirBlocks = new List<DirBlock>();
+            InodePass.Run(ctx, dirBlocks);
+            DuplicatePass.Run(ctx);
+            result.LastPass = 1;
+            DirectoryPass.Run(ctx, dirBlocks);
+            result.LastPass = 2;
+            ConnectivityPass.Run(ctx);
+            result.LastPass = 3;
+            LinkCountPass.Run(ctx);
+            result.LastPass = 4;
+            GroupSummaryPass.Run(ctx);
+            result.LastPass = 5;
+        }
+        catch (FsckAbort)
+        {
+            // e2fsck -n stops here; the reason is in the result.
+        }
+        catch (CorruptDataException e)
+        {
+            // A structure the passes needed could not be read (e2fsck's read errors end the same way).
+            result.Findings.Add(new Finding("PR_1_ISCAN_ERROR", result.LastPass + 1, e.Message) { CountsAsError = false });
+            result.OperationalError = true;
+            result.AbortReason = e.Message;
+        }
+        return result;
+    }
+}

@@ -1,0 +1,258 @@
+using System;
+using Ext4Codec.FileSystem;
+using Ext4Codec.Format;
+using Ext4Codec.Journal;
+
+namespace Ext4Codec.Checking;
+
+/// <summary>
+/// What e2fsck does between opening the filesystem and pass 1 (e2fsck/unix.c, journal.c, super.c): the feature
+/// sets it knows, MMP, the journal (a journal it cannot use is fatal, exit 12), then check_super_block's per-group
+/// checks. Answers here are "no" but e2fsck marks the filesystem valid again before pass 1, so only the fatal
+/// ones change the exit code; the rest are reported without counting (docs/kernel-mount-checks.md part B).
+/// </summary>
+internal static class SuperblockPass
+{
+    // e2fsprogs 1.47 EXT2_LIB_FEATURE_*_SUPP.
+    private const uint CompatSupp = 0x0001 | 0x0002 | 0x0004 | 0x0008 | 0x0010 | 0x0020 | 0x0200 | 0x0400 | 0x0800 | 0x1000;
+    private const uint IncompatSupp = 0x0002 | 0x0008 | 0x0010 | 0x0004 | 0x0040 | 0x0080 | 0x0200 | 0x0400 | 0x0100 | 0x8000 | 0x10000 | 0x20000 | 0x2000 | 0x4000;
+    private const uint RoCompatSupp = 0x0001 | 0x0002 | 0x0008 | 0x0020 | 0x0040 | 0x0010 | 0x0200 | 0x0100 | 0x0400 | 0x1000 | 0x2000 | 0x4000 | 0x8000 | 0x10000;
+    private const uint MmpMagic = 0x004D4D50;
+
+    public static void Run(CheckContext ctx)
+    {
+        var fs = ctx.Fs;
+        var g = ctx.Geometry;
+        var sb = fs.SuperBlock;
+        uint compat = (uint)g.Compat & ~CompatSupp, incompat = (uint)g.Incompat & ~IncompatSupp, ro = (uint)g.RoCompat & ~RoCompatSupp;
+        if (compat != 0 || incompat != 0 || ro != 0)
+        {
+            ctx.Result.ErrorsLeft = true;
+            throw ctx.Abort($"unsupported feature(s): compat 0x{compat:x}, incompat 0x{incompat:x}, ro_compat 0x{ro:x} (Get a newer version of e2fsck!)");
+        }
+        if (g.Has(Ext4FeatureIncompat.INCOMPAT_MMP)) CheckMmp(ctx, sb);
+        CheckJournal(ctx, sb);
+        CheckSuperValues(ctx, sb);
+        CheckGroups(ctx, sb);
+        CheckResizeInode(ctx, sb);
+    }
+
+    /// <summary>ext2fs_mmp_read in unix.c: an MMP block e2fsck cannot trust stops it (answering "no" keeps the error).</summary>
+    private static void CheckMmp(CheckContext ctx, SuperBlockView sb)
+    {
+        ulong block = sb.s_mmp_block;
+        if (block <= ctx.Geometry.FirstDataBlock || block >= ctx.Geometry.BlocksCount || !ctx.Fs.Image.TryRead((long)block * ctx.Geometry.BlockSize, 1024, out var mmp))
+        {
+            ctx.Report("PR_0_MMP_INVALID_BLK", 0, $"MMP block {block} is beyond the filesystem", block: block, counts: false);
+            ctx.Result.ErrorsLeft = true;
+            throw ctx.Abort("the MMP block is invalid");
+        }
+        var view = new MmpBlockView(mmp);
+        if (view.mmp_magic != MmpMagic)
+        {
+            ctx.Report("PR_0_MMP_INVALID_MAGIC", 0, $"the MMP block {block} has magic 0x{view.mmp_magic:x8}, not 0x{MmpMagic:x8}", block: block, offset: (long)block * ctx.Geometry.BlockSize, counts: false);
+            ctx.Result.ErrorsLeft = true;
+            throw ctx.Abort("invalid MMP magic");
+        }
+    }
+
+    /// <summary>e2fsck_check_ext3_journal: a journal e2fsck cannot open or does not support is fatal.</summary>
+    private static void CheckJournal(CheckContext ctx, SuperBlockView sb)
+    {
+        var fs = ctx.Fs;
+        var g = ctx.Geometry;
+        if (!g.Has(Ext4FeatureCompat.COMPAT_HAS_JOURNAL))
+        {
+            if (g.Has(Ext4FeatureIncompat.INCOMPAT_RECOVER) && sb.s_journal_inum == 0)
+            {
+                ctx.Report("PR_0_JOURNAL_RECOVER_SET", 0, "needs_recovery is set but the filesystem has no journal", counts: false);
+                ctx.Result.ErrorsLeft = true;
+                throw ctx.Abort("needs_recovery flag set without a journal");
+            }
+            return;
+        }
+        uint ino = sb.s_journal_inum;
+        if (ino == 0)
+        {
+            ctx.Report("PR_0_CANT_FIND_JOURNAL", 0, "the journal is on an external device that was not given", counts: false);
+            ctx.Result.ErrorsLeft = true;
+            throw ctx.Abort("cannot find the external journal");
+        }
+        string? bad = JournalInodeProblem(ctx, ino);
+        if (bad is not null)
+        {
+            ctx.Report("PR_0_JOURNAL_BAD_INODE", 0, $"journal inode {ino} is invalid: {bad}", ino: ino, counts: false);
+            ctx.Result.ErrorsLeft = true;
+            throw ctx.Abort("the journal inode is invalid");
+        }
+        JournalSuperblockView jsb;
+        try
+        {
+            var location = JournalLocator.Locate(fs);
+            if (!JournalLocator.TryReadSuperblock(fs, location, out jsb)) throw ctx.Abort("the journal superblock cannot be read");
+        }
+        catch (CorruptDataException e)
+        {
+            ctx.Report("PR_0_JOURNAL_BAD_INODE", 0, $"journal inode {ino} is invalid: {e.Message}", ino: ino, counts: false);
+            ctx.Result.ErrorsLeft = true;
+            throw ctx.Abort("the journal inode is invalid");
+        }
+        if (jsb.s_header.h_magic != JournalGeometry.Magic)
+        {
+            ctx.Report("PR_0_JOURNAL_BAD_INODE", 0, $"journal inode {ino}: its first block holds no journal superblock", ino: ino, counts: false);
+            ctx.Result.ErrorsLeft = true;
+            throw ctx.Abort("the journal superblock is corrupt");
+        }
+        uint type = (uint)jsb.s_header.h_blocktype;
+        if (type == (uint)JournalBlockType.SUPERBLOCK_V1)
+        {
+            if (jsb.s_nr_users != 0 || jsb.s_feature_compat != 0 || jsb.s_feature_incompat != 0 || jsb.s_feature_ro_compat != 0)
+                ctx.Report("PR_0_CLEAR_V2_JOURNAL", 0, "a version 1 journal superblock has version 2 fields set", counts: false);
+        }
+        else if (type == (uint)JournalBlockType.SUPERBLOCK_V2 && jsb.s_nr_users > 1)
+        {
+            ctx.Report("PR_0_JOURNAL_UNSUPP_MULTIFS", 0, $"the journal has {jsb.s_nr_users} filesystem users (unsupported)", counts: false);
+            ctx.Result.ErrorsLeft = true;
+            throw ctx.Abort("journal with multiple filesystem users");
+        }
+        if (type == (uint)JournalBlockType.SUPERBLOCK_V2 && (jsb.s_feature_ro_compat != 0 || ((uint)jsb.s_feature_incompat & ~0x3Fu) != 0)
+            || type != (uint)JournalBlockType.SUPERBLOCK_V1 && type != (uint)JournalBlockType.SUPERBLOCK_V2
+            || !JournalGeometry.TryRead(jsb, g.BlockSize, out _, out _))
+        {
+            ctx.Report("PR_0_JOURNAL_BAD_SUPER", 0, "the journal superblock is corrupt", ino: ino, counts: false);
+            ctx.Result.ErrorsLeft = true;
+            throw ctx.Abort("the journal superblock is corrupt");
+        }
+    }
+
+    /// <summary>e2fsck_get_journal's inode checks: in use, a regular file, at least 1024 blocks, all of i_size mapped.</summary>
+    private static string? JournalInodeProblem(CheckContext ctx, uint ino)
+    {
+        if (ino > ctx.Geometry.InodesCount) return "its number is past s_inodes_count";
+        try
+        {
+            var inode = ctx.Fs.ReadInode(ino);
+            if (inode.i_links_count == 0) return "it is not in use";
+            if (InodeFacts.Type(inode) != Ext4InodeType.S_IFREG) return "it is not a regular file";
+            if ((inode.i_flags & Ext4InodeFlags.ENCRYPT_FL) != 0) return "it is encrypted";
+            ulong blocks = inode.i_size / ctx.Geometry.BlockSize;
+            if (blocks < 1024) return $"{blocks} blocks is below the 1024-block minimum";
+            var counter = new MappedCounter { First = ctx.Geometry.FirstDataBlock, End = ctx.Geometry.BlocksCount };
+            BlockMapper.Walk(ctx.Fs, ino, inode, ref counter);
+            if (counter.Illegal) return "it maps blocks outside the filesystem";
+            if (counter.Blocks < blocks) return $"only {counter.Blocks} of its {blocks} blocks are mapped";
+            return null;
+        }
+        catch (CorruptDataException e)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>Counts mapped blocks and notes any mapping or data block outside [s_first_data_block, s_blocks_count).</summary>
+    private struct MappedCounter : IBlockMapVisitor
+    {
+        public ulong Blocks;
+        public bool Illegal;
+        public ulong First;
+        public ulong End;
+
+        public bool OnMapBlock(ulong block, int levelsBelow, ReadOnlySpan<byte> data)
+        {
+            if (block < First || block >= End) Illegal = true;
+            return !Illegal;
+        }
+
+        public bool OnExtent(in ExtentRecord extent)
+        {
+            if (extent.Physical < First || extent.Physical + extent.Length > End) Illegal = true;
+            Blocks += extent.Length;
+            return !Illegal;
+        }
+    }
+
+    /// <summary>check_super_block's value checks that get past ext2fs_open (which the reader already applies).</summary>
+    private static void CheckSuperValues(CheckContext ctx, SuperBlockView sb)
+    {
+        var g = ctx.Geometry;
+        uint expectFirst = g.BlockSize == 1024 && g.ClusterSize == g.BlockSize ? 1u : 0u;
+        if (g.FirstDataBlock != expectFirst)
+        {
+            ctx.Report("PR_0_FIRST_DATA_BLOCK", 0, $"s_first_data_block is {g.FirstDataBlock}, should be {expectFirst}", counts: false);
+            throw ctx.Abort("the superblock is corrupt");
+        }
+        if (sb.s_r_blocks_count > g.BlocksCount / 2)
+        {
+            ctx.Report("PR_0_MISC_CORRUPT_SUPER", 0, $"reserved blocks {sb.s_r_blocks_count} exceed half of {g.BlocksCount}", counts: false);
+            throw ctx.Abort("the superblock is corrupt");
+        }
+        if (g.BlocksPerGroup < 8 || g.InodesPerGroup < g.BlockSize / g.InodeSize)
+        {
+            ctx.Report("PR_0_MISC_CORRUPT_SUPER", 0, $"blocks per group {g.BlocksPerGroup} or inodes per group {g.InodesPerGroup} out of range", counts: false);
+            throw ctx.Abort("the superblock is corrupt");
+        }
+        if (g.InodeSize > 128)
+        {
+            ushort min = sb.s_min_extra_isize, want = sb.s_want_extra_isize;
+            uint room = g.InodeSize - 128;
+            if (min != 0 && (min < 4 || min > room || (min & 3) != 0))
+                ctx.Report("PR_0_BAD_MIN_EXTRA_ISIZE", 0, $"s_min_extra_isize {min} is invalid", counts: false);
+            if (want != 0 && (want < 4 || want > room || (want & 3) != 0))
+                ctx.Report("PR_0_BAD_WANT_EXTRA_ISIZE", 0, $"s_want_extra_isize {want} is invalid", counts: false);
+        }
+        if (g.Has(Ext4FeatureRoCompat.RO_COMPAT_METADATA_CSUM) && g.Has(Ext4FeatureRoCompat.RO_COMPAT_GDT_CSUM))
+            ctx.Report("PR_0_META_AND_GDT_CSUM_SET", 0, "metadata_csum and uninit_bg are both set", counts: false);
+        if (g.Has(Ext4FeatureIncompat.INCOMPAT_64BIT) && !g.Has(Ext4FeatureIncompat.INCOMPAT_EXTENTS))
+            ctx.Report("PR_0_64BIT_WITHOUT_EXTENTS", 0, "64bit is set without extents", counts: false);
+        if ((ulong)ctx.Fs.Image.Length / g.BlockSize < g.BlocksCount)
+            ctx.Report("PR_0_FS_SIZE_WRONG", 0, $"the superblock says {g.BlocksCount} blocks, the image holds {(ulong)ctx.Fs.Image.Length / g.BlockSize}", counts: false);
+    }
+
+    /// <summary>check_super_block's loop over the descriptors.</summary>
+    private static void CheckGroups(CheckContext ctx, SuperBlockView sb)
+    {
+        var fs = ctx.Fs;
+        var g = ctx.Geometry;
+        bool flex = g.Has(Ext4FeatureIncompat.INCOMPAT_FLEX_BG);
+        bool csumLatched = false, relocLatched = false;
+        for (uint group = 0; group < g.GroupCount; group++)
+        {
+            var gd = fs.GroupDescriptor(group);
+            ulong first = flex ? g.FirstDataBlock : fs.GroupFirstBlock(group);
+            ulong last = flex || group == g.GroupCount - 1 ? g.BlocksCount - 1 : fs.GroupFirstBlock(group) + g.BlocksPerGroup - 1;
+            void NotInGroup(string code, string what, ulong block)
+            {
+                if (!relocLatched) ctx.Report("PR_0_RELOCATE_HINT", 0, "bitmaps or inode tables outside their group will be relocated (e2fsck -y)", counts: false);
+                relocLatched = true;
+                ctx.Report(code, 0, $"{what} for group {group} is not in the group (block {block})", group: group, block: block, offset: fs.GroupDescriptorOffset(group), counts: false);
+            }
+            if (gd.bg_block_bitmap < first || gd.bg_block_bitmap > last) NotInGroup("PR_0_BB_NOT_GROUP", "block bitmap", gd.bg_block_bitmap);
+            if (gd.bg_inode_bitmap < first || gd.bg_inode_bitmap > last) NotInGroup("PR_0_IB_NOT_GROUP", "inode bitmap", gd.bg_inode_bitmap);
+            ulong table = gd.bg_inode_table;
+            if (table < first || table + g.InodeBlocksPerGroup - 1 > last) NotInGroup("PR_0_ITABLE_NOT_GROUP", "inode table", table);
+            if (Reports.InfoReport.ChecksumValid(fs, gd, group) == false)
+            {
+                if (!csumLatched) ctx.Report("PR_0_GDT_CSUM_LATCH", 0, "one or more group descriptor checksums are invalid", counts: false);
+                csumLatched = true;
+                ctx.Report("PR_0_GDT_CSUM", 0, $"group descriptor {group} checksum is invalid", group: group, offset: fs.GroupDescriptorOffset(group), counts: false);
+            }
+            if (!ctx.GroupCsum && ((gd.bg_flags & (Ext4BgFlags.BLOCK_UNINIT | Ext4BgFlags.INODE_UNINIT)) != 0 || gd.bg_itable_unused != 0))
+                ctx.Report("PR_0_GDT_UNINIT", 0, $"group descriptor {group} has uninit flags or itable_unused without a group checksum feature", group: group, counts: false);
+            if (ctx.GroupCsum && group == g.GroupCount - 1 && (gd.bg_flags & Ext4BgFlags.BLOCK_UNINIT) != 0)
+                ctx.Report("PR_0_BB_UNINIT_LAST", 0, $"the last group {group} has BLOCK_UNINIT set", group: group, counts: false);
+            if (ctx.GroupCsum && (gd.bg_itable_unused > gd.bg_free_inodes_count || gd.bg_itable_unused > g.InodesPerGroup))
+                ctx.Report("PR_0_GDT_ITABLE_UNUSED", 0, $"group descriptor {group}: bg_itable_unused {gd.bg_itable_unused} exceeds its free inodes {gd.bg_free_inodes_count}", group: group, counts: false);
+        }
+    }
+
+    /// <summary>check_resize_inode's feature consistency checks (the inode itself is pass 1's).</summary>
+    private static void CheckResizeInode(CheckContext ctx, SuperBlockView sb)
+    {
+        var g = ctx.Geometry;
+        bool resize = g.Has(Ext4FeatureCompat.COMPAT_RESIZE_INODE);
+        if (resize && g.Has(Ext4FeatureIncompat.INCOMPAT_META_BG))
+            ctx.Report("PR_0_DISABLE_RESIZE_INODE", 0, "resize_inode and meta_bg are both set", counts: false);
+        if (!resize && sb.s_reserved_gdt_blocks != 0)
+            ctx.Report("PR_0_NONZERO_RESERVED_GDT_BLOCKS", 0, $"s_reserved_gdt_blocks is {sb.s_reserved_gdt_blocks} without resize_inode", counts: false);
+    }
+}
