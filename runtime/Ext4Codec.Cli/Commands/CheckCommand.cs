@@ -3,6 +3,7 @@ using System.IO;
 using System.Text.Json;
 using Ext4Codec.Checking;
 using Ext4Codec.Imaging;
+using Ext4Codec.Kernel;
 using Ext4Codec.Reports;
 
 namespace Ext4Codec.Cli.Commands;
@@ -18,13 +19,19 @@ public static class CheckCommand
         var image = CommonOptions.Image();
         var json = CommonOptions.Json();
         var sarif = new Option<string?>("--sarif") { Description = "also write the findings as SARIF 2.1.0 to this file" };
-        var command = new Command("check", "Check the filesystem as e2fsck -fn does (read-only): problem codes, locations, e2fsck's exit code") { image, json, sarif };
+        var kernel = new Option<string>("--kernel") { Description = "kernel profile for the mount verdict", DefaultValueFactory = _ => KernelProfile.Linux6_18.Version };
+        var journal = new Option<string?>("--journal") { Description = "external journal device image, for filesystems whose journal is not inside IMAGE" };
+        var command = new Command("check", "Check the filesystem as e2fsck -fn does and predict the kernel's mount verdict (read-only): problem codes, locations, e2fsck's exit code") { image, json, sarif, kernel, journal };
         command.SetAction(parse =>
         {
             string path = parse.GetValue(image)!;
             return ImageErrors.Run(path, parse.InvocationConfiguration.Error, () =>
             {
+                if (!KernelProfile.TryGet(parse.GetValue(kernel)!, out var profile))
+                    throw new CommandProblem($"unknown kernel profile '{parse.GetValue(kernel)}' (known: {string.Join(", ", System.Linq.Enumerable.Select(KernelProfile.Known, k => k.Version))})");
                 using var disk = DiskImage.Open(path);
+                using var external = parse.GetValue(journal) is string j ? DiskImage.Open(j) : null;
+                var verdict = KernelMountModel.Judge(disk, external, profile);
                 var result = FsckChecker.Check(disk);
                 var o = parse.InvocationConfiguration.Output;
                 if (parse.GetValue(sarif) is string target)
@@ -33,18 +40,38 @@ public static class CheckCommand
                     using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
                     SarifReport.Write(writer, new System.Uri(Path.GetFullPath(path)).AbsoluteUri, result);
                 }
-                if (parse.GetValue(json)) CommonOptions.WriteJson(o, w => WriteJson(w, path, result));
-                else WriteText(o, path, result);
+                if (parse.GetValue(json)) CommonOptions.WriteJson(o, w => WriteJson(w, path, verdict, result));
+                else WriteText(o, path, verdict, result);
                 return result.ExitCode;
             });
         });
         return command;
     }
 
-    private static void WriteJson(Utf8JsonWriter w, string path, FsckResult r)
+    private static void WriteJson(Utf8JsonWriter w, string path, KernelVerdict k, FsckResult r)
     {
         w.WriteStartObject();
         w.WriteString("image", path);
+        w.WriteStartObject("kernel");
+        w.WriteString("version", k.Profile.Version);
+        w.WriteString("mount", k.Mount);
+        w.WriteString("message", k.Message);
+        foreach (var (name, m) in new[] { ("rw", k.Rw), ("ro", k.Ro), ("ro_noload", k.RoNoLoad) })
+        {
+            w.WriteStartObject(name);
+            w.WriteBoolean("mounted", m.Mounted);
+            w.WriteBoolean("read_only", m.ReadOnly);
+            if (m.Errno.Length > 0) w.WriteString("errno", m.Errno);
+            if (m.CheckId.Length > 0) w.WriteString("check", m.CheckId);
+            w.WriteStartArray("messages");
+            foreach (var line in m.Messages) w.WriteStringValue(line);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteStartArray("notes");
+        foreach (var n in k.Notes) w.WriteStringValue(n);
+        w.WriteEndArray();
+        w.WriteEndObject();
         w.WriteNumber("exit", r.ExitCode);
         w.WriteBoolean("aborted", r.OperationalError);
         if (r.AbortReason.Length > 0) w.WriteString("abort_reason", r.AbortReason);
@@ -71,8 +98,10 @@ public static class CheckCommand
         w.WriteEndObject();
     }
 
-    private static void WriteText(TextWriter o, string path, FsckResult r)
+    private static void WriteText(TextWriter o, string path, KernelVerdict k, FsckResult r)
     {
+        o.WriteLine($"Linux {k.Profile.Version} mount: {k.Mount}{(k.Message.Length > 0 ? " — " + k.Message : "")}");
+        foreach (var n in k.Notes) o.WriteLine("  note: " + n);
         foreach (var f in r.Findings)
             o.WriteLine($"pass {f.Pass}  {f.Code,-32} {(f.CountsAsError ? "" : "(not counted) ")}{f.Message}");
         if (r.OperationalError) o.WriteLine($"{path}: check aborted: {r.AbortReason}");
