@@ -20,7 +20,6 @@ internal sealed class BlockScan(CheckContext ctx)
     private bool _claim;
     private bool _resize;
     private ulong _budget;
-    private readonly HashSet<uint> _reported = [];
 
     /// <summary>Blocks (clusters) the map holds: data and mapping blocks.</summary>
     public ulong NumBlocks { get; private set; }
@@ -109,8 +108,7 @@ internal sealed class BlockScan(CheckContext ctx)
                 if (_budget < len) { Broken = true; return; }
                 _budget -= len;
                 for (ulong b = 0; b < len; b++) Use(pblk + b);
-                DirBlocks?.Add((lblk, pblk));
-                if (DirBlocks is not null) for (ulong b = 1; b < len; b++) DirBlocks.Add((lblk + b, pblk + b));
+                if (DirBlocks is not null) for (ulong b = 0; b < len; b++) DirBlocks.Add((lblk + b, pblk + b));
                 LastBlock = Math.Max(LastBlock, (long)last);
                 if (!unwritten) LastInitBlock = Math.Max(LastInitBlock, (long)last);
             }
@@ -181,14 +179,15 @@ internal sealed class BlockScan(CheckContext ctx)
 
     private void IllegalBlock(ulong block)
     {
-        Illegal = true;
         if (_ino == 1)
         {
+            Illegal = true;
             if (_claim) _ctx.Report("PR_1_BB_ILLEGAL_BLOCK_NUM", 1, $"illegal block {block} in the bad block inode", ino: 1, block: block);
             return;
         }
-        if (_reported.Count == 0 && _claim) _ctx.Report("PR_1_INODE_BLOCK_LATCH", 1, $"inode {_ino} has illegal block(s)", ino: _ino);
-        _reported.Add(_ino);
+        // The first illegal block of an inode raises the latch question once (PR_1_INODE_BLOCK_LATCH).
+        if (!Illegal && _claim) _ctx.Report("PR_1_INODE_BLOCK_LATCH", 1, $"inode {_ino} has illegal block(s)", ino: _ino);
+        Illegal = true;
         Problem("PR_1_ILLEGAL_BLOCK_NUM", $"illegal block {block}", block);
     }
 
@@ -215,7 +214,4 @@ internal sealed class BlockScan(CheckContext ctx)
             else Indirect(child, level - 1, logical, spanPerEntry / (ulong)entries);
         }
     }
-
-    /// <summary>Forgets the per-inode illegal-block latch.</summary>
-    public void ResetLatch() => _reported.Clear();
 }

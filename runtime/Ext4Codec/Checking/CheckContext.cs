@@ -29,6 +29,8 @@ internal sealed class CheckContext
         InodeBad = new Bitset(inodes);
         BadSymlink = new Bitset(inodes);
         LinksFound = new int[inodes];
+        FileType = new Ext4FileType[inodes];
+        LinksOnDisk = new ushort[inodes];
     }
 
     public Ext4FileSystem Fs { get; }
@@ -50,13 +52,15 @@ internal sealed class CheckContext
     public Bitset InodeBad { get; }
     /// <summary>Symlinks check_symlink rejects: pass 2 reports them where an entry names them.</summary>
     public Bitset BadSymlink { get; }
+    /// <summary>For each inode in use, the file type its entries must carry (pass 2 checks it without rereading the inode).</summary>
+    public Ext4FileType[] FileType { get; }
+    /// <summary>inode_link_info: each in-use inode's i_links_count, for pass 4.</summary>
+    public ushort[] LinksOnDisk { get; }
     /// <summary>inode_count: entries naming each inode, "." and ".." included.</summary>
     public int[] LinksFound { get; }
 
     /// <summary>Directories in use, in inode order, with the entry that names them and their "..".</summary>
     public Dictionary<uint, DirInfo> Dirs { get; } = [];
-
-    public List<uint> DupInodes { get; } = [];
 
     public void Report(Finding finding)
     {
@@ -75,7 +79,14 @@ internal sealed class CheckContext
         return new FsckAbort(reason);
     }
 
-    public uint GroupOfBlock(ulong block) => (uint)((block - Geometry.FirstDataBlock) / Geometry.BlocksPerGroup);
+    /// <summary>
+    /// A fatal stop before e2fsck marks the filesystem valid (or after a problem it counts): exit 12, both bits.
+    /// </summary>
+    public FsckAbort AbortInvalid(string reason)
+    {
+        Result.ErrorsLeft = true;
+        return Abort(reason);
+    }
 
     public bool IsValidBlock(ulong block) => block >= Geometry.FirstDataBlock && block < Geometry.BlocksCount;
 

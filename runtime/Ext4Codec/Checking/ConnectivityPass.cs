@@ -21,14 +21,15 @@ internal static class ConnectivityPass
         var reached = new Bitset((ulong)ctx.Geometry.InodesCount + 1);
         reached.Set(2);
         var chain = new List<uint>();
+        var onChain = new HashSet<uint>();
         foreach (var (dir, _) in ctx.Dirs)
         {
             if (reached[dir]) continue;
             chain.Clear();
+            onChain.Clear();
             uint at = dir;
             // Walk up through the naming entries until a directory already known to reach the root, a directory
             // nothing names (unconnected), or a loop (a directory met twice on this walk).
-            var onChain = new HashSet<uint>();
             while (!reached[at])
             {
                 if (!onChain.Add(at) || !ctx.Dirs.TryGetValue(at, out var info) || info.Parent == 0)

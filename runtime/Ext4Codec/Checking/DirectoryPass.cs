@@ -158,18 +158,7 @@ internal static class DirectoryPass
             if (stored != 0) ctx.Report("PR_2_CLEAR_FILETYPE", 2, $"entry '{Text(name)}' in {dir} has filetype set without the filetype feature", ino: dir, offset: at);
             return;
         }
-        var inode = ctx.Fs.ReadInode(entry.inode);
-        byte expected = InodeFacts.Type(inode) switch
-        {
-            Ext4InodeType.S_IFREG => 1,
-            Ext4InodeType.S_IFDIR => 2,
-            Ext4InodeType.S_IFCHR => 3,
-            Ext4InodeType.S_IFBLK => 4,
-            Ext4InodeType.S_IFIFO => 5,
-            Ext4InodeType.S_IFSOCK => 6,
-            Ext4InodeType.S_IFLNK => 7,
-            _ => 0,
-        };
+        byte expected = (byte)ctx.FileType[entry.inode];
         if (stored != expected)
             ctx.Report("PR_2_BAD_FILETYPE", 2, $"entry '{Text(name)}' in {dir} (inode {entry.inode}) has file type {stored}, should be {expected}", ino: dir, offset: at);
     }

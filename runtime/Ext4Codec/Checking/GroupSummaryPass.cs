@@ -17,7 +17,6 @@ internal static class GroupSummaryPass
 
     public static void Run(CheckContext ctx)
     {
-        var fs = ctx.Fs;
         var g = ctx.Geometry;
         CheckBlocks(ctx);
         CheckInodes(ctx);

@@ -56,6 +56,14 @@ internal static class InodePass
         CheckEaRefcounts(ctx, eaRefs);
     }
 
+    /// <summary>Marks the inode in use and keeps what passes 2 and 4 need of it, so they do not read it again.</summary>
+    private static void MarkUsed(CheckContext ctx, uint ino, InodeView inode)
+    {
+        ctx.InodeUsed.Set(ino);
+        ctx.FileType[ino] = InodeFacts.DirEntryFileType(inode.i_mode);
+        ctx.LinksOnDisk[ino] = inode.i_links_count;
+    }
+
     /// <summary>e2fsck_pass1_check_symlink: the target fits where it is kept, has no NUL before i_size, and ends at i_size.</summary>
     private static bool SymlinkIsValid(CheckContext ctx, uint ino, InodeView inode)
     {
@@ -169,13 +177,12 @@ internal static class InodePass
         }
         if (ino == 1)
         {
-            ctx.InodeUsed.Set(ino);
+            MarkUsed(ctx, ino, inode);
             scan.Scan(ino, inode, claim: true);
             if (scan.Illegal)
             {
                 // A bad-blocks list e2fsck cannot trust ends the check (PR_1_BLOCK_ITERATE, "aborted").
-                ctx.Result.ErrorsLeft = true;
-                throw ctx.Abort("the bad blocks inode lists illegal blocks");
+                throw ctx.AbortInvalid("the bad blocks inode lists illegal blocks");
             }
             return;
         }
@@ -186,7 +193,7 @@ internal static class InodePass
         }
         else if (ino == 8)
         {
-            ctx.InodeUsed.Set(ino);
+            MarkUsed(ctx, ino, inode);
             if (sb.s_journal_inum == 8)
             {
                 CheckBlocks(ctx, ino, inode, scan, eaRefs, null, null);
@@ -197,7 +204,7 @@ internal static class InodePass
         }
         else if (IsQuotaReserved(ino))
         {
-            ctx.InodeUsed.Set(ino);
+            MarkUsed(ctx, ino, inode);
             if (g.Has(Ext4FeatureRoCompat.RO_COMPAT_QUOTA) && (sb.s_usr_quota_inum == ino || sb.s_grp_quota_inum == ino))
             {
                 CheckBlocks(ctx, ino, inode, scan, eaRefs, null, null);
@@ -208,7 +215,7 @@ internal static class InodePass
         }
         else if (ino == sb.s_orphan_file_inum)
         {
-            ctx.InodeUsed.Set(ino);
+            MarkUsed(ctx, ino, inode);
             if (g.Has(Ext4FeatureCompat.COMPAT_ORPHAN_FILE))
             {
                 CheckBlocks(ctx, ino, inode, scan, eaRefs, null, null);
@@ -219,7 +226,7 @@ internal static class InodePass
         }
         else if (ino < g.FirstInode)
         {
-            ctx.InodeUsed.Set(ino);
+            MarkUsed(ctx, ino, inode);
             var type = InodeFacts.Type(inode);
             bool bad = ino == 5 ? type == Ext4InodeType.S_IFDIR : ino == 7 ? inode.i_mode != 0 && type != Ext4InodeType.S_IFREG : inode.i_mode != 0;
             if (bad) ctx.Report("PR_1_RESERVED_BAD_MODE", 1, $"reserved inode {ino} has a bad mode 0{Convert.ToString(inode.i_mode, 8)}", ino: ino);
@@ -228,7 +235,7 @@ internal static class InodePass
         }
         if (links == 0) return;
         if (dtime != 0) ctx.Report("PR_1_SET_DTIME", 1, $"inode {ino} is in use, but has dtime set", ino: ino);
-        ctx.InodeUsed.Set(ino);
+        MarkUsed(ctx, ino, inode);
         var t = InodeFacts.Type(inode);
         bool isDir = t == Ext4InodeType.S_IFDIR;
         if (isDir)
@@ -271,7 +278,6 @@ internal static class InodePass
         long lastBlock = -1, lastInit = -1;
         if (!inline)
         {
-            scan.ResetLatch();
             scan.DirBlocks = runs;
             scan.Scan(ino, inode, claim: true);
             scan.DirBlocks = null;

@@ -1,5 +1,6 @@
 using Ext4Codec.FileSystem;
 using Ext4Codec.Format;
+using Ext4Codec.Xattrs;
 
 namespace Ext4Codec.Checking;
 
@@ -21,31 +22,24 @@ internal static class LinkCountPass
             if (ino > 2 && ino < g.FirstInode) continue;
             if (ino == sb.s_orphan_file_inum || ino == sb.s_prj_quota_inum) continue;
             if (!ctx.InodeUsed[ino] || ctx.InodeBad[ino]) continue;
+            int counted = ctx.LinksFound[ino];
+            int stored = ctx.LinksOnDisk[ino];
+            bool isDir = ctx.InodeDir[ino];
+            if (isDir && counted > LinkMax) counted = 1;
+            // Most inodes agree; only the others are read again.
+            if (counted != 0 && counted == stored) continue;
             var inode = ctx.Fs.ReadInode(ino);
             if ((inode.i_flags & Ext4InodeFlags.EA_INODE_FL) != 0) continue;
-            int counted = ctx.LinksFound[ino];
-            int stored = inode.i_links_count;
-            bool isDir = ctx.InodeDir[ino];
             if (counted == 0)
             {
                 var type = InodeFacts.Type(inode);
-                if (inode.i_blocks == 0 && !HasInodeXattrs(ctx, inode) && (type is Ext4InodeType.S_IFREG or Ext4InodeType.S_IFDIR))
+                if (inode.i_blocks == 0 && XattrReader.InodeBody(inode, out _).IsEmpty && (type is Ext4InodeType.S_IFREG or Ext4InodeType.S_IFDIR))
                     ctx.Report("PR_4_ZERO_LEN_INODE", 4, $"unattached zero-length inode {ino}", ino: ino);
                 ctx.Report("PR_4_UNATTACHED_INODE", 4, $"unattached inode {ino}", ino: ino);
                 continue;
             }
-            if (isDir && counted > LinkMax) counted = 1;
-            if (counted == stored) continue;
             if (isDir && counted > 1 && (inode.i_flags & Ext4InodeFlags.INDEX_FL) != 0 && stored == 1) continue;
             ctx.Report("PR_4_BAD_REF_COUNT", 4, $"inode {ino} ref count is {stored}, should be {counted}", ino: ino);
         }
-    }
-
-    private static bool HasInodeXattrs(CheckContext ctx, InodeView inode)
-    {
-        uint size = ctx.Geometry.InodeSize;
-        if (size <= 128) return false;
-        int at = 128 + inode.i_extra_isize;
-        return at + 4 <= inode.Data.Length && System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(inode.Data[at..]) == 0xEA020000;
     }
 }

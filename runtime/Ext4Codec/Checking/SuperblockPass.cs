@@ -27,8 +27,7 @@ internal static class SuperblockPass
         uint compat = (uint)g.Compat & ~CompatSupp, incompat = (uint)g.Incompat & ~IncompatSupp, ro = (uint)g.RoCompat & ~RoCompatSupp;
         if (compat != 0 || incompat != 0 || ro != 0)
         {
-            ctx.Result.ErrorsLeft = true;
-            throw ctx.Abort($"unsupported feature(s): compat 0x{compat:x}, incompat 0x{incompat:x}, ro_compat 0x{ro:x} (Get a newer version of e2fsck!)");
+            throw ctx.AbortInvalid($"unsupported feature(s): compat 0x{compat:x}, incompat 0x{incompat:x}, ro_compat 0x{ro:x} (Get a newer version of e2fsck!)");
         }
         if (g.Has(Ext4FeatureIncompat.INCOMPAT_MMP)) CheckMmp(ctx, sb);
         CheckJournal(ctx, sb);
@@ -44,15 +43,13 @@ internal static class SuperblockPass
         if (block <= ctx.Geometry.FirstDataBlock || block >= ctx.Geometry.BlocksCount || !ctx.Fs.Image.TryRead((long)block * ctx.Geometry.BlockSize, 1024, out var mmp))
         {
             ctx.Report("PR_0_MMP_INVALID_BLK", 0, $"MMP block {block} is beyond the filesystem", block: block, counts: false);
-            ctx.Result.ErrorsLeft = true;
-            throw ctx.Abort("the MMP block is invalid");
+            throw ctx.AbortInvalid("the MMP block is invalid");
         }
         var view = new MmpBlockView(mmp);
         if (view.mmp_magic != MmpMagic)
         {
             ctx.Report("PR_0_MMP_INVALID_MAGIC", 0, $"the MMP block {block} has magic 0x{view.mmp_magic:x8}, not 0x{MmpMagic:x8}", block: block, offset: (long)block * ctx.Geometry.BlockSize, counts: false);
-            ctx.Result.ErrorsLeft = true;
-            throw ctx.Abort("invalid MMP magic");
+            throw ctx.AbortInvalid("invalid MMP magic");
         }
     }
 
@@ -66,8 +63,7 @@ internal static class SuperblockPass
             if (g.Has(Ext4FeatureIncompat.INCOMPAT_RECOVER) && sb.s_journal_inum == 0)
             {
                 ctx.Report("PR_0_JOURNAL_RECOVER_SET", 0, "needs_recovery is set but the filesystem has no journal", counts: false);
-                ctx.Result.ErrorsLeft = true;
-                throw ctx.Abort("needs_recovery flag set without a journal");
+                throw ctx.AbortInvalid("needs_recovery flag set without a journal");
             }
             return;
         }
@@ -75,15 +71,13 @@ internal static class SuperblockPass
         if (ino == 0)
         {
             ctx.Report("PR_0_CANT_FIND_JOURNAL", 0, "the journal is on an external device that was not given", counts: false);
-            ctx.Result.ErrorsLeft = true;
-            throw ctx.Abort("cannot find the external journal");
+            throw ctx.AbortInvalid("cannot find the external journal");
         }
         string? bad = JournalInodeProblem(ctx, ino);
         if (bad is not null)
         {
             ctx.Report("PR_0_JOURNAL_BAD_INODE", 0, $"journal inode {ino} is invalid: {bad}", ino: ino, counts: false);
-            ctx.Result.ErrorsLeft = true;
-            throw ctx.Abort("the journal inode is invalid");
+            throw ctx.AbortInvalid("the journal inode is invalid");
         }
         JournalSuperblockView jsb;
         try
@@ -94,14 +88,12 @@ internal static class SuperblockPass
         catch (CorruptDataException e)
         {
             ctx.Report("PR_0_JOURNAL_BAD_INODE", 0, $"journal inode {ino} is invalid: {e.Message}", ino: ino, counts: false);
-            ctx.Result.ErrorsLeft = true;
-            throw ctx.Abort("the journal inode is invalid");
+            throw ctx.AbortInvalid("the journal inode is invalid");
         }
         if (jsb.s_header.h_magic != JournalGeometry.Magic)
         {
             ctx.Report("PR_0_JOURNAL_BAD_INODE", 0, $"journal inode {ino}: its first block holds no journal superblock", ino: ino, counts: false);
-            ctx.Result.ErrorsLeft = true;
-            throw ctx.Abort("the journal superblock is corrupt");
+            throw ctx.AbortInvalid("the journal superblock is corrupt");
         }
         uint type = (uint)jsb.s_header.h_blocktype;
         if (type == (uint)JournalBlockType.SUPERBLOCK_V1)
@@ -112,16 +104,14 @@ internal static class SuperblockPass
         else if (type == (uint)JournalBlockType.SUPERBLOCK_V2 && jsb.s_nr_users > 1)
         {
             ctx.Report("PR_0_JOURNAL_UNSUPP_MULTIFS", 0, $"the journal has {jsb.s_nr_users} filesystem users (unsupported)", counts: false);
-            ctx.Result.ErrorsLeft = true;
-            throw ctx.Abort("journal with multiple filesystem users");
+            throw ctx.AbortInvalid("journal with multiple filesystem users");
         }
         if (type == (uint)JournalBlockType.SUPERBLOCK_V2 && (jsb.s_feature_ro_compat != 0 || ((uint)jsb.s_feature_incompat & ~0x3Fu) != 0)
             || type != (uint)JournalBlockType.SUPERBLOCK_V1 && type != (uint)JournalBlockType.SUPERBLOCK_V2
             || !JournalGeometry.TryRead(jsb, g.BlockSize, out _, out _))
         {
             ctx.Report("PR_0_JOURNAL_BAD_SUPER", 0, "the journal superblock is corrupt", ino: ino, counts: false);
-            ctx.Result.ErrorsLeft = true;
-            throw ctx.Abort("the journal superblock is corrupt");
+            throw ctx.AbortInvalid("the journal superblock is corrupt");
         }
     }
 

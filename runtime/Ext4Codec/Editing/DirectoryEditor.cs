@@ -65,7 +65,7 @@ public sealed class DirectoryEditor(FsEditor editor, MapCache maps, List<ExtentR
     public bool Add(uint dir, ReadOnlySpan<byte> name, uint ino, ushort mode)
     {
         if (Lookup(dir, name) != 0) return false;
-        var type = _fileType ? FileTypeOf(mode) : Ext4FileType.FT_UNKNOWN;
+        var type = _fileType ? InodeFacts.DirEntryFileType(mode) : Ext4FileType.FT_UNKNOWN;
         var inode = editor.ReadInode(dir);
         if ((inode.i_flags & Ext4InodeFlags.INLINE_DATA_FL) != 0)
         {
@@ -280,18 +280,6 @@ public sealed class DirectoryEditor(FsEditor editor, MapCache maps, List<ExtentR
 
     private void SetRecLen(DirEntry2Writer entry, int length)
         => entry.rec_len = _bs >= 65536 && length == 65536 ? (ushort)65535 : (ushort)(length | (length >> 16));
-
-    private static Ext4FileType FileTypeOf(ushort mode) => (Ext4InodeType)(mode & 0xF000) switch
-    {
-        Ext4InodeType.S_IFREG => Ext4FileType.FT_REG_FILE,
-        Ext4InodeType.S_IFDIR => Ext4FileType.FT_DIR,
-        Ext4InodeType.S_IFCHR => Ext4FileType.FT_CHRDEV,
-        Ext4InodeType.S_IFBLK => Ext4FileType.FT_BLKDEV,
-        Ext4InodeType.S_IFIFO => Ext4FileType.FT_FIFO,
-        Ext4InodeType.S_IFSOCK => Ext4FileType.FT_SOCK,
-        Ext4InodeType.S_IFLNK => Ext4FileType.FT_SYMLINK,
-        _ => Ext4FileType.FT_UNKNOWN,
-    };
 
     // ---- htree ----
 

@@ -8,6 +8,19 @@ public static class InodeFacts
 {
     public static Ext4InodeType Type(InodeView inode) => (Ext4InodeType)(inode.i_mode & 0xF000);
 
+    /// <summary>The file_type a directory entry carries for an inode of this mode (ext4_set_de_type); FT_UNKNOWN for an invalid type.</summary>
+    public static Ext4FileType DirEntryFileType(ushort mode) => (Ext4InodeType)(mode & 0xF000) switch
+    {
+        Ext4InodeType.S_IFREG => Ext4FileType.FT_REG_FILE,
+        Ext4InodeType.S_IFDIR => Ext4FileType.FT_DIR,
+        Ext4InodeType.S_IFCHR => Ext4FileType.FT_CHRDEV,
+        Ext4InodeType.S_IFBLK => Ext4FileType.FT_BLKDEV,
+        Ext4InodeType.S_IFIFO => Ext4FileType.FT_FIFO,
+        Ext4InodeType.S_IFSOCK => Ext4FileType.FT_SOCK,
+        Ext4InodeType.S_IFLNK => Ext4FileType.FT_SYMLINK,
+        _ => Ext4FileType.FT_UNKNOWN,
+    };
+
     /// <summary>Permission bits with setuid, setgid and sticky (the low 12 bits of i_mode).</summary>
     public static int Permissions(InodeView inode) => inode.i_mode & 0xFFF;
 
