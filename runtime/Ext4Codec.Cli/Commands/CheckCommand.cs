@@ -76,6 +76,7 @@ public static class CheckCommand
         w.WriteBoolean("aborted", r.OperationalError);
         if (r.AbortReason.Length > 0) w.WriteString("abort_reason", r.AbortReason);
         w.WriteNumber("last_pass", r.LastPass);
+        w.WriteNumber("superblock", r.BackupSuperblock);
         w.WriteNumber("inodes_used", r.InodesUsed);
         w.WriteNumber("s_inodes_count", r.InodesCount);
         w.WriteNumber("blocks_used", r.BlocksUsed);

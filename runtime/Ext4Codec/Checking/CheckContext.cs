@@ -19,7 +19,11 @@ internal sealed class CheckContext
         Fs = fs;
         Geometry = fs.Geometry;
         Result = result;
-        GroupCsum = Geometry.Has(Ext4FeatureRoCompat.RO_COMPAT_METADATA_CSUM) || Geometry.Has(Ext4FeatureRoCompat.RO_COMPAT_GDT_CSUM);
+        MetadataCsum = Geometry.Has(Ext4FeatureRoCompat.RO_COMPAT_METADATA_CSUM);
+        var sb = fs.SuperBlock;
+        Hurd = sb.s_creator_os == Ext4CreatorOs.OS_HURD;
+        HashSeed = sb.s_hash_seed.ToArray();
+        GroupCsum = MetadataCsum || Geometry.Has(Ext4FeatureRoCompat.RO_COMPAT_GDT_CSUM);
         BlockFound = new Bitset(Geometry.BlocksCount);
         BlockMetadata = new Bitset(Geometry.BlocksCount);
         BlockDup = new Bitset(Geometry.BlocksCount);
@@ -39,6 +43,14 @@ internal sealed class CheckContext
 
     /// <summary>metadata_csum or gdt_csum: BLOCK_UNINIT, INODE_UNINIT and bg_itable_unused mean something.</summary>
     public bool GroupCsum { get; }
+
+    public bool MetadataCsum { get; }
+
+    /// <summary>Made by the Hurd (s_creator_os): no file types in entries, no i_blocks check.</summary>
+    public bool Hurd { get; }
+
+    /// <summary>s_hash_seed, read once for the htree name hashes.</summary>
+    public byte[] HashSeed { get; }
 
     /// <summary>block_found_map: every block claimed by metadata or an inode.</summary>
     public Bitset BlockFound { get; }
@@ -61,6 +73,18 @@ internal sealed class CheckContext
 
     /// <summary>Directories in use, in inode order, with the entry that names them and their "..".</summary>
     public Dictionary<uint, DirInfo> Dirs { get; } = [];
+
+    /// <summary>Blocks the EA inode values named by each xattr block charge every inode that shares it (ea_block_quota_blocks).</summary>
+    public Dictionary<ulong, ulong> EaBlockInodeQuota { get; } = [];
+
+    /// <summary>Directories flagged INDEX_FL (e2fsck's dx_dir_info), by inode.</summary>
+    public Dictionary<uint, DxDir> DxDirs { get; } = [];
+
+    /// <summary>Indexed directories deeper than two levels or past 2 GiB (ctx->large_dirs).</summary>
+    public int LargeDirs { get; set; }
+
+    /// <summary>Directories pass 2 found a duplicate name in, for pass 3A (ctx->dirs_to_hash).</summary>
+    public SortedSet<uint> DirsToRehash { get; } = [];
 
     public void Report(Finding finding)
     {

@@ -20,15 +20,17 @@ internal static class DirectoryPass
 
     public static void Run(CheckContext ctx, List<DirBlock> blocks)
     {
+        var names = new NameSet();
         foreach (var b in blocks)
         {
             if (ctx.InodeBad[b.Ino]) continue;
-            if (b.Physical == 0) CheckInline(ctx, b.Ino);
-            else CheckBlock(ctx, b);
+            names.Clear(ctx.DirsToRehash.Contains(b.Ino));
+            if (b.Physical == 0) CheckInline(ctx, b.Ino, names);
+            else CheckBlock(ctx, b, names);
         }
     }
 
-    private static void CheckBlock(CheckContext ctx, DirBlock b)
+    private static void CheckBlock(CheckContext ctx, DirBlock b, NameSet names)
     {
         var g = ctx.Geometry;
         if (!ctx.Fs.Image.TryRead((long)b.Physical * g.BlockSize, (int)g.BlockSize, out var data))
@@ -36,11 +38,61 @@ internal static class DirectoryPass
             ctx.Report("PR_2_READ_DIRBLOCK", 2, $"cannot read directory block {b.Physical} of inode {b.Ino}", ino: b.Ino, block: b.Physical);
             return;
         }
+        bool failedCsum = ctx.MetadataCsum && !DirBlockChecksumHolds(ctx, b.Ino, data);
+        var dx = HtreeCheck.Classify(ctx, b.Ino, b.Logical, data, out bool isLeaf);
+        if (isLeaf && failedCsum && !HasTail(data))
+        {
+            ctx.Report("PR_2_LEAF_NODE_MISSING_CSUM", 2, $"directory inode {b.Ino}, block #{b.Logical}: directory has no checksum", ino: b.Ino, block: b.Physical);
+            failedCsum = false;
+        }
         // A metadata_csum leaf ends in a 12-byte entry with inode 0 (ext4_dir_entry_tail): it walks as an unused entry.
-        Walk(ctx, b.Ino, data, (long)b.Physical * g.BlockSize, b.Logical == 0, b.Physical);
+        var leaf = dx is not null && isLeaf ? dx : null;
+        Walk(ctx, b.Ino, data, (long)b.Physical * g.BlockSize, b.Logical == 0, b.Physical, names, leaf, b.Logical);
+        if (dx is not null && !isLeaf) HtreeCheck.ParseNode(ctx, b.Ino, dx, b.Logical, data, failedCsum, b.Physical);
+        else if (isLeaf && failedCsum)
+            ctx.Report("PR_2_LEAF_NODE_ONLY_CSUM_INVALID", 2, $"directory inode {b.Ino}, block #{b.Logical}: directory passes checks but fails checksum", ino: b.Ino, block: b.Physical);
     }
 
-    private static void CheckInline(CheckContext ctx, uint ino)
+    /// <summary>ext2fs_dir_block_csum_verify: a leaf's tail checksum, or an htree node's; a block with neither fails.</summary>
+    private static bool DirBlockChecksumHolds(CheckContext ctx, uint ino, ReadOnlySpan<byte> data)
+    {
+        uint seed = ctx.Fs.InodeChecksumSeed(ino, ctx.Fs.ReadInode(ino).i_generation);
+        if (HasTail(data)) return new DirLeafBlockView(data).VerifyCsum(seed);
+        int countOffset = DxCountOffset(data);
+        if (countOffset < 0) return false;
+        int limit = BinaryPrimitives.ReadUInt16LittleEndian(data[countOffset..]);
+        int count = BinaryPrimitives.ReadUInt16LittleEndian(data[(countOffset + 2)..]);
+        int sane = (data.Length - countOffset) / 8;
+        if (limit > sane || count > sane || countOffset + limit * 8 > data.Length - 8) return false;
+        return countOffset == 8 ? new DxNodeView(data).VerifyCsum(seed) : new DxRootView(data).VerifyCsum(seed);
+    }
+
+    /// <summary>__get_dirent_tail: the entries' rec_len chain ends exactly at a well-formed 12-byte tail.</summary>
+    private static bool HasTail(ReadOnlySpan<byte> data)
+    {
+        int top = data.Length - 12, at = 0;
+        while (at < top)
+        {
+            int recLen = DirBlockWalker.DecodeRecLen(BinaryPrimitives.ReadUInt16LittleEndian(data[(at + 4)..]), (uint)data.Length);
+            if (recLen < 8 || (recLen & 3) != 0) return false;
+            at += recLen;
+        }
+        return at == top && BinaryPrimitives.ReadUInt32LittleEndian(data[top..]) == 0
+            && BinaryPrimitives.ReadUInt16LittleEndian(data[(top + 4)..]) == 12 && BinaryPrimitives.ReadUInt16LittleEndian(data[(top + 6)..]) == 0xDE00;
+    }
+
+    /// <summary>__get_dx_countlimit: where an htree node's count/limit header starts (8 in a node, 32 in a root), or -1.</summary>
+    private static int DxCountOffset(ReadOnlySpan<byte> data)
+    {
+        int recLen = DirBlockWalker.DecodeRecLen(BinaryPrimitives.ReadUInt16LittleEndian(data[4..]), (uint)data.Length);
+        if (recLen == data.Length && BinaryPrimitives.ReadUInt16LittleEndian(data[6..]) == 0) return 8;
+        if (recLen != 12) return -1;
+        if (DirBlockWalker.DecodeRecLen(BinaryPrimitives.ReadUInt16LittleEndian(data[16..]), (uint)data.Length) != data.Length - 12) return -1;
+        var root = new DxRootInfoView(data.Slice(24, 8));
+        return root.reserved_zero == 0 && root.info_length == 8 ? 32 : -1;
+    }
+
+    private static void CheckInline(CheckContext ctx, uint ino, NameSet names)
     {
         var inode = ctx.Fs.ReadInode(ino);
         long inodeOffset = ctx.Fs.InodeOffset(ino);
@@ -49,12 +101,18 @@ internal static class DirectoryPass
         Count(ctx, ino);
         SetDotDot(ctx, ino, parent);
         Count(ctx, parent);
-        Walk(ctx, ino, area[4..], inodeOffset + InodeLayout.Offsets.i_block + 4, false, null);
+        Walk(ctx, ino, area[4..], inodeOffset + InodeLayout.Offsets.i_block + 4, false, null, names, null, 0);
         var tail = InodeContent.InlineTail(inode, inodeOffset);
-        if (!tail.IsEmpty) Walk(ctx, ino, tail, inodeOffset, false, null);
+        if (!tail.IsEmpty)
+        {
+            names.Clear(ctx.DirsToRehash.Contains(ino));
+            Walk(ctx, ino, tail, inodeOffset, false, null, names, null, 0);
+        }
     }
 
-    private static void Walk(CheckContext ctx, uint dir, ReadOnlySpan<byte> data, long imageOffset, bool firstBlock, ulong? block)
+    /// <param name="dx">The indexed directory when this block is one of its leaves: each name widens the block's hash range.</param>
+    private static void Walk(CheckContext ctx, uint dir, ReadOnlySpan<byte> data, long imageOffset, bool firstBlock, ulong? block,
+        NameSet names, DxDir? dx, ulong logical)
     {
         var g = ctx.Geometry;
         int dotState = firstBlock ? 0 : 2;
@@ -94,27 +152,35 @@ internal static class DirectoryPass
                 }
                 dotState = 2;
             }
-            else if (ino != 0)
+            else if (ino != 0 && CheckEntry(ctx, dir, entry, name, at))
             {
-                CheckEntry(ctx, dir, entry, name, at);
+                if (dx is not null) HtreeCheck.AddName(ctx, dx, logical, name);
+                // e2fsck keeps a dictionary of each block's names: the first repeat marks the directory for pass 3A.
+                if (names.AddIsRepeat(name))
+                {
+                    ctx.Report("PR_2_REPORT_DUP_DIRENT", 2, $"duplicate entry '{Text(name)}' found; marking {dir} to be rebuilt", ino: dir, offset: at, counts: false);
+                    ctx.DirsToRehash.Add(dir);
+                    names.Clear(true);
+                }
             }
             offset += recLen;
         }
     }
 
-    private static void CheckEntry(CheckContext ctx, uint dir, DirEntry2View entry, ReadOnlySpan<byte> name, long at)
+    /// <summary>The checks of one named entry; false when e2fsck moves on to the next entry without counting this one.</summary>
+    private static bool CheckEntry(CheckContext ctx, uint dir, DirEntry2View entry, ReadOnlySpan<byte> name, long at)
     {
         var g = ctx.Geometry;
         uint ino = entry.inode;
-        if (name.Length == 1 && name[0] == '.') { ctx.Report("PR_2_DUP_DOT", 2, $"directory inode {dir}: a second '.' entry", ino: dir, offset: at); return; }
-        if (name.Length == 2 && name[0] == '.' && name[1] == '.') { ctx.Report("PR_2_DUP_DOT_DOT", 2, $"directory inode {dir}: a second '..' entry", ino: dir, offset: at); return; }
-        if (ino == dir) { ctx.Report("PR_2_LINK_DOT", 2, $"directory inode {dir}: entry '{Text(name)}' is a link to '.'", ino: dir, offset: at); return; }
+        if (name.Length == 1 && name[0] == '.') { ctx.Report("PR_2_DUP_DOT", 2, $"directory inode {dir}: a second '.' entry", ino: dir, offset: at); return false; }
+        if (name.Length == 2 && name[0] == '.' && name[1] == '.') { ctx.Report("PR_2_DUP_DOT_DOT", 2, $"directory inode {dir}: a second '..' entry", ino: dir, offset: at); return false; }
+        if (ino == dir) { ctx.Report("PR_2_LINK_DOT", 2, $"directory inode {dir}: entry '{Text(name)}' is a link to '.'", ino: dir, offset: at); return false; }
         if (name.Length == 0) ctx.Report("PR_2_NULL_NAME", 2, $"directory inode {dir}: entry with an empty name", ino: dir, offset: at);
         else if (name.IndexOfAny((byte)'/', (byte)0) >= 0) ctx.Report("PR_2_BAD_NAME", 2, $"directory inode {dir}: entry '{Text(name)}' has illegal characters", ino: dir, offset: at);
         if ((ino != 2 && ino < g.FirstInode) || ino > g.InodesCount)
         {
             ctx.Report("PR_2_BAD_INO", 2, $"directory inode {dir}: entry '{Text(name)}' has bad inode #{ino}", ino: dir, offset: at);
-            return;
+            return false;
         }
         if (!ctx.InodeUsed[ino])
         {
@@ -136,6 +202,7 @@ internal static class DirectoryPass
             else info.Parent = dir;
         }
         Count(ctx, ino);
+        return true;
     }
 
     private static void ReportBadInode(CheckContext ctx, uint ino, uint dir, ReadOnlySpan<byte> name, long at)
@@ -152,7 +219,7 @@ internal static class DirectoryPass
         var g = ctx.Geometry;
         byte stored = (byte)entry.file_type;
         // The Hurd keeps a translator word where Linux keeps the file type; e2fsck clears filetype there instead.
-        if (ctx.Fs.SuperBlock.s_creator_os == Ext4CreatorOs.OS_HURD) return;
+        if (ctx.Hurd) return;
         if (!g.Has(Ext4FeatureIncompat.INCOMPAT_FILETYPE))
         {
             if (stored != 0) ctx.Report("PR_2_CLEAR_FILETYPE", 2, $"entry '{Text(name)}' in {dir} has filetype set without the filetype feature", ino: dir, offset: at);

@@ -15,26 +15,32 @@ public static class FsckChecker
     /// <summary>How far past the image's end the superblock's block count may reach before the check refuses (the bitmaps it needs grow with it).</summary>
     private const ulong MaxBlocksBeyondImage = 16;
 
+    /// <summary>Opens the image as e2fsck does (falling back to a backup superblock when it would) and checks it.</summary>
     public static FsckResult Check(DiskImage image)
     {
         var result = new FsckResult();
-        if (!Ext4FileSystem.TryOpen(image, false, out var fs, out var error))
-        {
-            result.Findings.Add(new Finding("PR_0_SB_CORRUPT", 0, $"not an ext4 filesystem e2fsck can open: {error.Reason}") { Offset = error.Offset, CountsAsError = false });
-            result.OperationalError = true;
-            result.AbortReason = error.Reason;
-            return result;
-        }
-        return Check(fs);
+        var fs = FsckOpen.Open(image, result, out var view);
+        if (fs is null) return result;
+        using (view) return Check(fs, result);
     }
 
-    public static FsckResult Check(Ext4FileSystem fs)
+    /// <summary>Checks an already opened filesystem as it stands (no backup superblock fallback).</summary>
+    public static FsckResult Check(Ext4FileSystem fs) => Check(fs, new FsckResult());
+
+    /// <summary>Whether the superblock describes so much more than the image holds that the bitmaps would be unbounded.</summary>
+    internal static bool TooLargeForImage(Ext4FileSystem fs)
     {
-        var result = new FsckResult();
         var g = fs.Geometry;
         ulong imageBlocks = (ulong)fs.Image.Length / g.BlockSize;
-        if (g.BlocksCount > (imageBlocks + 1024) * MaxBlocksBeyondImage || (ulong)g.InodesCount * g.InodeSize > (ulong)fs.Image.Length * MaxBlocksBeyondImage)
+        return g.BlocksCount > (imageBlocks + 1024) * MaxBlocksBeyondImage || (ulong)g.InodesCount * g.InodeSize > (ulong)fs.Image.Length * MaxBlocksBeyondImage;
+    }
+
+    private static FsckResult Check(Ext4FileSystem fs, FsckResult result)
+    {
+        var g = fs.Geometry;
+        if (TooLargeForImage(fs))
         {
+            ulong imageBlocks = (ulong)fs.Image.Length / g.BlockSize;
             result.Findings.Add(new Finding("PR_0_FS_SIZE_WRONG", 0, $"the superblock describes {g.BlocksCount} blocks and {g.InodesCount} inodes; the image holds {imageBlocks} blocks") { CountsAsError = false });
             result.OperationalError = true;
             result.ErrorsLeft = true;
@@ -51,8 +57,10 @@ public static class FsckChecker
             DuplicatePass.Run(ctx);
             result.LastPass = 1;
             DirectoryPass.Run(ctx, dirBlocks);
+            HtreeCheck.Finish(ctx);
             result.LastPass = 2;
             ConnectivityPass.Run(ctx);
+            RehashPass.Run(ctx, dirBlocks);
             result.LastPass = 3;
             LinkCountPass.Run(ctx);
             result.LastPass = 4;

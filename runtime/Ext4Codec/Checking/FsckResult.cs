@@ -19,6 +19,9 @@ public sealed class FsckResult
     /// <summary>e2fsck -n's exit code: 0 clean, 4 errors left, 8 operational error, 12 both.</summary>
     public int ExitCode => (OperationalError ? 8 : 0) | (ErrorsLeft ? 4 : 0);
 
+    /// <summary>The backup superblock the check read instead of the primary one (e2fsck's "trying backup blocks"), or 0.</summary>
+    public ulong BackupSuperblock { get; internal set; }
+
     /// <summary>Passes that ran to their end (0 = superblock checks … 5 = group summaries).</summary>
     public int LastPass { get; internal set; } = -1;
 

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System;
 using System.Collections.Generic;
 using Ext4Codec.FileSystem;
@@ -94,26 +95,6 @@ internal static class InodePass
     /// check_large_ea_inode: the blocks of every xattr value stored in an EA inode are charged to the inode that
     /// references it from its body (ea_ibody_quota), so they count toward its i_blocks.
     /// </summary>
-    private static ulong EaInodeBlocks(CheckContext ctx, InodeView inode)
-    {
-        if (!ctx.Geometry.Has(Ext4FeatureIncompat.INCOMPAT_EA_INODE)) return 0;
-        var body = Xattrs.XattrReader.InodeBody(inode, out _);
-        ulong blocks = 0;
-        // Entries start after the 4-byte magic and end at a zero word; each is 16 bytes plus its name, rounded to 4.
-        for (int at = 4; at + XattrEntryView.Size <= body.Length && System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(body[at..]) != 0;)
-        {
-            var e = new XattrEntryView(body[at..]);
-            uint ea = e.e_value_inum;
-            if (ea != 0 && ea <= ctx.Geometry.InodesCount)
-            {
-                try { blocks += ctx.Fs.ReadInode(ea).i_blocks / (ctx.Geometry.BlockSize / 512); }
-                catch (CorruptDataException) { }
-            }
-            at += (XattrEntryView.Size + e.e_name_len + 3) & ~3;
-        }
-        return blocks;
-    }
-
     private static bool IsZero(ReadOnlySpan<byte> data) => data.IndexOfAnyExcept((byte)0) < 0;
 
     private static bool Low(uint time, Geometry g) => time != 0 && time < g.InodesCount;
@@ -252,7 +233,7 @@ internal static class InodePass
             ctx.Report("PR_1_EXTENT_FEATURE", 1, $"inode {ino} is in extent format, but the extent feature is not set", ino: ino);
         if (t is Ext4InodeType.S_IFCHR or Ext4InodeType.S_IFBLK or Ext4InodeType.S_IFIFO or Ext4InodeType.S_IFSOCK)
         {
-            CheckEa(ctx, ino, inode, eaRefs, out _);
+            CheckEa(ctx, ino, inode, eaRefs);
             return;
         }
         if (t == Ext4InodeType.S_IFLNK && !SymlinkIsValid(ctx, ino, inode)) ctx.BadSymlink.Set(ino);
@@ -260,7 +241,7 @@ internal static class InodePass
         {
             if ((inode.i_flags & Ext4InodeFlags.EXTENTS_FL) != 0)
                 ctx.Report("PR_1_FAST_SYMLINK_EXTENT_FL", 1, $"fast symlink {ino} has EXTENTS_FL set", ino: ino);
-            CheckEa(ctx, ino, inode, eaRefs, out _);
+            CheckEa(ctx, ino, inode, eaRefs);
             return;
         }
         runs.Clear();
@@ -271,10 +252,10 @@ internal static class InodePass
         List<(ulong Logical, ulong Physical)>? runs, List<DirBlock>? dirBlocks)
     {
         var g = ctx.Geometry;
-        CheckEa(ctx, ino, inode, eaRefs, out bool eaCounted);
+        ulong eaBlocks = CheckEa(ctx, ino, inode, eaRefs);
         bool inline = InodeContent.IsInline(inode);
         bool isDir = InodeFacts.Type(inode) == Ext4InodeType.S_IFDIR;
-        ulong numBlocks = (eaCounted ? 1u : 0u) + EaInodeBlocks(ctx, inode);
+        ulong numBlocks = eaBlocks + XattrChecks.InodeBody(ctx, ino, inode);
         long lastBlock = -1, lastInit = -1;
         if (!inline)
         {
@@ -295,11 +276,13 @@ internal static class InodePass
         {
             dirBlocks.Add(new DirBlock(ino, 0, 0));
         }
+        if ((inode.i_flags & Ext4InodeFlags.INDEX_FL) != 0)
+            HtreeCheck.Pass1(ctx, ino, inode, runs is { Count: > 0 } && runs[0].Logical == 0 ? runs[0].Physical : 0, lastBlock);
         CheckSize(ctx, ino, inode, isDir, inline, lastBlock, lastInit);
         bool huge = g.Has(Ext4FeatureRoCompat.RO_COMPAT_HUGE_FILE) && (inode.i_flags & Ext4InodeFlags.HUGE_FILE_FL) != 0;
         ulong expected = huge ? numBlocks : numBlocks * (g.BlockSize / 512);
         ulong stored = g.Has(Ext4FeatureRoCompat.RO_COMPAT_HUGE_FILE) ? inode.i_blocks : inode.i_blocks_lo;
-        if (ctx.Fs.SuperBlock.s_creator_os != Ext4CreatorOs.OS_HURD && expected != stored)
+        if (!ctx.Hurd && expected != stored)
             ctx.Report("PR_1_BAD_I_BLOCKS", 1, $"inode {ino}, i_blocks is {stored}, should be {expected}", ino: ino);
     }
 
@@ -342,39 +325,52 @@ internal static class InodePass
     }
 
     /// <summary>check_ext_attr: a valid xattr block counts toward i_blocks and is claimed once, however many inodes share it.</summary>
-    private static void CheckEa(CheckContext ctx, uint ino, InodeView inode, Dictionary<ulong, uint> eaRefs, out bool counted)
+    /// <summary>
+    /// check_ext_attr: the blocks an xattr block charges the inode — the block itself and the EA inode values its
+    /// entries name — claimed once however many inodes share it, charged to each (0 when it is not valid).
+    /// </summary>
+    private static ulong CheckEa(CheckContext ctx, uint ino, InodeView inode, Dictionary<ulong, uint> eaRefs)
     {
-        counted = false;
         ulong blk = inode.i_file_acl;
-        if (blk == 0) return;
+        if (blk == 0) return 0;
         var g = ctx.Geometry;
         if (!g.Has(Ext4FeatureCompat.COMPAT_EXT_ATTR) || !ctx.IsValidBlock(blk))
         {
             ctx.Report("PR_2_FILE_ACL_BAD", 2, $"inode {ino}: i_file_acl {blk} is invalid", ino: ino, block: blk);
             ctx.InodeBad.Set(ino);
-            return;
+            return 0;
         }
         if (eaRefs.TryGetValue(blk, out uint seen))
         {
             eaRefs[blk] = seen + 1;
-            counted = true;
-            return;
+            return 1 + ctx.EaBlockInodeQuota.GetValueOrDefault(blk);
         }
-        if (!ctx.Fs.Image.TryRead((long)blk * g.BlockSize, (int)g.BlockSize, out var data)) return;
+        if (!ctx.Fs.Image.TryRead((long)blk * g.BlockSize, (int)g.BlockSize, out var data)) return 0;
         var header = new XattrHeaderView(data);
         if (header.h_magic != XattrMagic)
         {
             ctx.Report("PR_1_BAD_EA_BLOCK", 1, $"inode {ino} has a bad extended attribute block {blk}", ino: ino, block: blk);
-            return;
+            return 0;
         }
         if (header.h_blocks != 1)
         {
             ctx.Report("PR_1_EA_MULTI_BLOCK", 1, $"extended attribute block {blk} of inode {ino} claims {header.h_blocks} blocks", ino: ino, block: blk);
-            return;
+            return 0;
         }
         eaRefs[blk] = 1;
         ctx.Claim(blk);
-        counted = true;
+        ulong quota = 0;
+        // Entries follow the 32-byte header up to a zero word; an entry naming an EA inode charges that value.
+        for (int at = 32; at + 16 <= data.Length && BinaryPrimitives.ReadUInt32LittleEndian(data[at..]) != 0; at += (data[at] + 16 + 3) & ~3)
+        {
+            if (at + 16 + data[at] > data.Length) break;
+            if (new XattrEntryView(data[at..]).e_value_inum == 0) continue;
+            string? problem = XattrChecks.LargeEaInode(ctx, ino, inode, data[at..], out ulong blocks);
+            if (problem is not null) ctx.Report(problem, 1, $"inode {ino}: extended attribute block {blk} names a bad EA inode ({problem})", ino: ino, block: blk);
+            else quota += blocks;
+        }
+        if (quota != 0) ctx.EaBlockInodeQuota[blk] = quota;
+        return 1 + quota;
     }
 
     private static void CheckEaRefcounts(CheckContext ctx, Dictionary<ulong, uint> eaRefs)

@@ -15,7 +15,7 @@ internal static class SuperblockPass
 {
     // e2fsprogs 1.47 EXT2_LIB_FEATURE_*_SUPP.
     private const uint CompatSupp = 0x0001 | 0x0002 | 0x0004 | 0x0008 | 0x0010 | 0x0020 | 0x0200 | 0x0400 | 0x0800 | 0x1000;
-    private const uint IncompatSupp = 0x0002 | 0x0008 | 0x0010 | 0x0004 | 0x0040 | 0x0080 | 0x0200 | 0x0400 | 0x0100 | 0x8000 | 0x10000 | 0x20000 | 0x2000 | 0x4000;
+    internal const uint IncompatSupp = 0x0002 | 0x0008 | 0x0010 | 0x0004 | 0x0040 | 0x0080 | 0x0200 | 0x0400 | 0x0100 | 0x8000 | 0x10000 | 0x20000 | 0x2000 | 0x4000;
     private const uint RoCompatSupp = 0x0001 | 0x0002 | 0x0008 | 0x0020 | 0x0040 | 0x0010 | 0x0200 | 0x0100 | 0x0400 | 0x1000 | 0x2000 | 0x4000 | 0x8000 | 0x10000;
     private const uint MmpMagic = 0x004D4D50;
 
@@ -220,7 +220,7 @@ internal static class SuperblockPass
             if (gd.bg_inode_bitmap < first || gd.bg_inode_bitmap > last) NotInGroup("PR_0_IB_NOT_GROUP", "inode bitmap", gd.bg_inode_bitmap);
             ulong table = gd.bg_inode_table;
             if (table < first || table + g.InodeBlocksPerGroup - 1 > last) NotInGroup("PR_0_ITABLE_NOT_GROUP", "inode table", table);
-            if (Reports.InfoReport.ChecksumValid(fs, gd, group) == false)
+            if (fs.DescriptorChecksumValid(gd, group) == false)
             {
                 if (!csumLatched) ctx.Report("PR_0_GDT_CSUM_LATCH", 0, "one or more group descriptor checksums are invalid", counts: false);
                 csumLatched = true;

@@ -120,9 +120,11 @@ public sealed class Ext4FileSystem : IDisposable
     {
         var sb = SuperBlock;
         int n = GroupHasSuper(group) ? 1 : 0;
-        if (!Geometry.Has(Ext4FeatureIncompat.INCOMPAT_META_BG) || group < (ulong)sb.s_first_meta_bg * Geometry.DescPerBlock)
+        bool metaBg = Geometry.Has(Ext4FeatureIncompat.INCOMPAT_META_BG);
+        if (!metaBg || group < (ulong)sb.s_first_meta_bg * Geometry.DescPerBlock)
         {
-            if (n != 0) n += (int)Geometry.DescBlocks + sb.s_reserved_gdt_blocks;
+            // ext4_bg_num_gdb_nometa: with meta_bg only the first s_first_meta_bg descriptor blocks are in the old layout.
+            if (n != 0) n += (int)(metaBg ? Math.Min(sb.s_first_meta_bg, Geometry.DescBlocks) : Geometry.DescBlocks) + sb.s_reserved_gdt_blocks;
         }
         else
         {
@@ -157,6 +159,14 @@ public sealed class Ext4FileSystem : IDisposable
     /// <exception cref="CorruptDataException">The descriptor lies beyond the image.</exception>
     public GroupDescView GroupDescriptor(uint group)
         => new(Image.Read(GroupDescriptorOffset(group), (int)Geometry.DescSize, "ext4_group_desc"));
+
+    /// <summary>Whether a group descriptor's checksum holds; metadata_csum wins over gdt_csum (ext4_group_desc_csum); null when neither is on.</summary>
+    public bool? DescriptorChecksumValid(GroupDescView gd, uint group)
+    {
+        if (Geometry.Has(Ext4FeatureRoCompat.RO_COMPAT_METADATA_CSUM)) return gd.VerifyMetadataCsum(ChecksumSeed, group);
+        if (Geometry.Has(Ext4FeatureRoCompat.RO_COMPAT_GDT_CSUM)) return gd.VerifyGdtCsum(SuperBlock.s_uuid, group);
+        return null;
+    }
 
     /// <summary>Byte offset of inode <paramref name="ino"/> in the image.</summary>
     /// <exception cref="CorruptDataException">The inode number is out of range, or its table lies beyond the image.</exception>

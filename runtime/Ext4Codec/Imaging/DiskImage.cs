@@ -13,12 +13,14 @@ public sealed unsafe class DiskImage : IDisposable
 {
     private readonly MemoryMappedFile? _file;
     private readonly MemoryMappedViewAccessor? _view;
+    private readonly bool _ownsFile;
     private byte* _base;
 
-    private DiskImage(MemoryMappedFile? file, MemoryMappedViewAccessor? view, long length, string name, bool writable = false)
+    private DiskImage(MemoryMappedFile? file, MemoryMappedViewAccessor? view, long length, string name, bool writable = false, bool ownsFile = true)
     {
         Writable = writable;
         _file = file;
+        _ownsFile = ownsFile;
         _view = view;
         Length = length;
         Name = name;
@@ -132,6 +134,17 @@ public sealed unsafe class DiskImage : IDisposable
         return FromStream(buffer, name);
     }
 
+    /// <summary>
+    /// A writable view of the same bytes whose writes stay private (a copy-on-write mapping): only the pages
+    /// written are copied, and neither the file nor this image sees them. For readers that must substitute a
+    /// few structures, as e2fsck does when it falls back to the backup superblock. Dispose it before this image.
+    /// </summary>
+    public DiskImage PrivateCopy()
+    {
+        if (_file is null) return new DiskImage(null, null, 0, Name, writable: true, ownsFile: false);
+        return new DiskImage(_file, _file.CreateViewAccessor(0, Length, MemoryMappedFileAccess.CopyOnWrite), Length, Name, writable: true, ownsFile: false);
+    }
+
     /// <summary>The bytes at <paramref name="offset"/>, in place.</summary>
     /// <exception cref="CorruptDataException">The range is not inside the image; <paramref name="structure"/> names what was wanted there.</exception>
     public ReadOnlySpan<byte> Read(long offset, int length, string structure = "image")
@@ -154,7 +167,7 @@ public sealed unsafe class DiskImage : IDisposable
         return new Span<byte>(_base + offset, span.Length);
     }
 
-    /// <summary>Writes what was changed through <see cref="Write"/> to the file.</summary>
+    /// <summary>Writes what was changed through <see cref="Write"/> to the file (nothing for a <see cref="PrivateCopy"/>).</summary>
     public void Flush() => _view?.Flush();
 
     public bool TryRead(long offset, int length, out ReadOnlySpan<byte> span)
@@ -176,6 +189,6 @@ public sealed unsafe class DiskImage : IDisposable
             _base = null;
         }
         _view?.Dispose();
-        _file?.Dispose();
+        if (_ownsFile) _file?.Dispose();
     }
 }

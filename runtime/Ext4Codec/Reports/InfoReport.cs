@@ -76,7 +76,7 @@ public static class InfoReport
             gd.FillPresence(gdPresent);
             gd.FillCombined(gdCombined);
             LayoutJson.WriteStruct(w, GroupDescLayout.Instance, gd.Data, gdPresent, gdCombined);
-            bool? valid = ChecksumValid(fs, gd, g);
+            bool? valid = fs.DescriptorChecksumValid(gd, g);
             if (valid is not null) w.WriteBoolean("checksum_valid", valid.Value);
             w.WriteEndObject();
         }
@@ -120,15 +120,7 @@ public static class InfoReport
         return true;
     }
 
-    /// <summary>metadata_csum wins over gdt_csum (the kernel's ext4_group_desc_csum); null when neither is on.</summary>
-    public static bool? ChecksumValid(Ext4FileSystem fs, GroupDescView gd, uint group)
-    {
-        if (fs.Geometry.Has(Ext4FeatureRoCompat.RO_COMPAT_METADATA_CSUM)) return gd.VerifyMetadataCsum(fs.ChecksumSeed, group);
-        if (fs.Geometry.Has(Ext4FeatureRoCompat.RO_COMPAT_GDT_CSUM)) return gd.VerifyGdtCsum(fs.SuperBlock.s_uuid, group);
-        return null;
-    }
-
-    private static string ChecksumText(Ext4FileSystem fs, GroupDescView gd, uint group) => ChecksumValid(fs, gd, group) switch
+    private static string ChecksumText(Ext4FileSystem fs, GroupDescView gd, uint group) => fs.DescriptorChecksumValid(gd, group) switch
     {
         null => "-",
         true => "ok 0x" + gd.bg_checksum.ToString("x4", CultureInfo.InvariantCulture),

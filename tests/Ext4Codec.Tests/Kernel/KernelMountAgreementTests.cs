@@ -40,7 +40,7 @@ public sealed class KernelMountAgreementTests(ITestOutputHelper output)
             var verdict = KernelMountModel.Judge(image, journal, KernelProfile.Linux6_18);
             foreach (var request in Requests)
             {
-                var outcome = request == MountRequest.Rw ? verdict.Rw : request == MountRequest.Ro ? verdict.Ro : verdict.RoNoLoad;
+                var outcome = ObservedMount.Predicted(verdict, request);
                 var (observed, messages) = row.For(request);
                 string predicted = ObservedMount.Form(outcome);
                 judged++;

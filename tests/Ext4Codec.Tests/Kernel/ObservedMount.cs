@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.IO.Compression;
 using Ext4Codec.Imaging;
 using Ext4Codec.Kernel;
 using Ext4Codec.Tests.Corpus;
@@ -30,14 +31,24 @@ public sealed record ObservedMount(string Id, string RoNoLoad, string RoNoLoadMe
         return rows;
     }
 
-    /// <summary>The observed outcome and messages of one request; "rw>ro" (read-write at mount, read-only after ls -R met an error) is a read-write mount.</summary>
+    /// <summary>The observed outcome (in the form of <see cref="Form"/>) and messages of one request.</summary>
     public (string Outcome, string Messages) For(MountRequest request)
     {
         if (request == MountRequest.RoNoLoad) return (RoNoLoad, RoNoLoadMessages);
         if (request == MountRequest.Ro) return (Ro, RoMessages);
-        string mode = RwMode == "rw>ro" ? "rw" : RwMode;
-        return (Rw == "ok" ? "ok:" + mode : Rw, RwMessages);
+        return (Outcome(request, Rw, RwMode), RwMessages);
     }
+
+    /// <summary>
+    /// An observed outcome (ok, fail:ERRNO, hang) in the form of <see cref="Form"/>: a successful rw request becomes
+    /// ok:rw or ok:ro by its mode; "rw>ro" (read-write at mount, read-only after ls -R met an error) is a read-write mount.
+    /// </summary>
+    public static string Outcome(MountRequest request, string outcome, string rwMode)
+        => request == MountRequest.Rw && outcome == "ok" ? "ok:" + (rwMode == "rw>ro" ? "rw" : rwMode) : outcome;
+
+    /// <summary>The model's outcome for one request.</summary>
+    public static MountOutcome Predicted(KernelVerdict verdict, MountRequest request)
+        => request == MountRequest.Rw ? verdict.Rw : request == MountRequest.Ro ? verdict.Ro : verdict.RoNoLoad;
 
     /// <summary>A predicted outcome in the observed form: ok (ok:rw / ok:ro for the rw request), fail:ERRNO, or hang.</summary>
     public static string Form(MountOutcome outcome)
@@ -55,13 +66,27 @@ public sealed record ObservedMount(string Id, string RoNoLoad, string RoNoLoadMe
     /// .jnl member beside the extracted image, or the gzip journal the manifest lists; null for the others.
     /// </summary>
     public static DiskImage? ExternalJournal(string id, ExtractedImage extracted)
+        => ExternalJournalFile(id, extracted) is { } file ? DiskImage.Open(file) : null;
+
+    /// <summary>
+    /// <see cref="ExternalJournal"/> as a plain file (a loop device needs one): the .jnl member, or the manifest's gzip
+    /// journal expanded beside the extracted image (deleted with it); null when the journal is not external.
+    /// </summary>
+    public static string? ExternalJournalFile(string id, ExtractedImage extracted)
     {
         var row = E2fsCorpus.Row(id);
         if (!row["journal_location"].StartsWith("external", StringComparison.Ordinal)) return null;
-        string[] members = Directory.GetFiles(Path.GetDirectoryName(extracted.Path)!, "*.jnl");
-        if (members.Length > 0) return DiskImage.Open(members[0]);
+        string dir = Path.GetDirectoryName(extracted.Path)!;
+        string[] members = Directory.GetFiles(dir, "*.jnl");
+        if (members.Length > 0) return members[0];
         foreach (string aux in row["aux_copied"].Split(',', StringSplitOptions.RemoveEmptyEntries))
-            if (aux.Contains("journal", StringComparison.OrdinalIgnoreCase)) return DiskImage.Open(Path.Combine(E2fsCorpus.Root!, aux));
+        {
+            if (!aux.Contains("journal", StringComparison.OrdinalIgnoreCase)) continue;
+            string target = Path.Combine(dir, id + ".journal");
+            using (var input = new GZipStream(File.OpenRead(Path.Combine(E2fsCorpus.Root!, aux)), CompressionMode.Decompress))
+            using (var output = File.Create(target)) input.CopyTo(output);
+            return target;
+        }
         return null;
     }
 }
