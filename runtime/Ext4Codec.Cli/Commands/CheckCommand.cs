@@ -32,7 +32,8 @@ public static class CheckCommand
                 using var disk = DiskImage.Open(path);
                 using var external = parse.GetValue(journal) is string j ? DiskImage.Open(j) : null;
                 var verdict = KernelMountModel.Judge(disk, external, profile);
-                var result = FsckChecker.Check(disk);
+                var result = FsckChecker.Check(disk, ProgressOnTerminal(parse.InvocationConfiguration.Error));
+                ClearProgress(parse.InvocationConfiguration.Error);
                 var o = parse.InvocationConfiguration.Output;
                 if (parse.GetValue(sarif) is string target)
                 {
@@ -46,6 +47,20 @@ public static class CheckCommand
             });
         });
         return command;
+    }
+
+    /// <summary>e2fsck's "Pass N: …" lines on standard error, one line rewritten in place, when it is a terminal.</summary>
+    private static System.IProgress<string>? ProgressOnTerminal(TextWriter error)
+        => ReferenceEquals(error, System.Console.Error) && !System.Console.IsErrorRedirected ? new TerminalProgress(error) : null;
+
+    private static void ClearProgress(TextWriter error)
+    {
+        if (ReferenceEquals(error, System.Console.Error) && !System.Console.IsErrorRedirected) error.Write("\r\u001b[K");
+    }
+
+    private sealed class TerminalProgress(TextWriter error) : System.IProgress<string>
+    {
+        public void Report(string value) => error.Write("\r\u001b[K" + value);
     }
 
     private static void WriteJson(Utf8JsonWriter w, string path, KernelVerdict k, FsckResult r)
@@ -99,16 +114,34 @@ public static class CheckCommand
         w.WriteEndObject();
     }
 
+    /// <summary>e2fsck-like summary: the mount verdict, a table of findings, the verdict line; ANSI colours only on a terminal (and not with NO_COLOR).</summary>
     private static void WriteText(TextWriter o, string path, KernelVerdict k, FsckResult r)
     {
-        o.WriteLine($"Linux {k.Profile.Version} mount: {k.Mount}{(k.Message.Length > 0 ? " — " + k.Message : "")}");
+        bool colour = ReferenceEquals(o, System.Console.Out) && !System.Console.IsOutputRedirected
+            && System.Environment.GetEnvironmentVariable("NO_COLOR") is null && System.Environment.GetEnvironmentVariable("TERM") != "dumb";
+        string Paint(string text, string code) => colour ? $"\u001b[{code}m{text}\u001b[0m" : text;
+        string mount = Paint(k.Mount, k.Mount == "rw" ? "32" : k.Mount == "ro" ? "33" : "31");
+        o.WriteLine($"Linux {k.Profile.Version} mount: {mount}{(k.Message.Length > 0 ? " — " + k.Message : "")}");
         foreach (var n in k.Notes) o.WriteLine("  note: " + n);
-        foreach (var f in r.Findings)
-            o.WriteLine($"pass {f.Pass}  {f.Code,-32} {(f.CountsAsError ? "" : "(not counted) ")}{f.Message}");
-        if (r.OperationalError) o.WriteLine($"{path}: check aborted: {r.AbortReason}");
+        if (r.BackupSuperblock != 0) o.WriteLine($"read from the backup superblock at block {r.BackupSuperblock}");
+        if (r.Findings.Count > 0)
+        {
+            int width = 4;
+            foreach (var f in r.Findings) width = System.Math.Max(width, f.Code.Length);
+            o.WriteLine($"{"pass",-4}  {"code".PadRight(width)}  {"where",-16}  problem");
+            foreach (var f in r.Findings)
+            {
+                string code = Paint(f.Code.PadRight(width), f.CountsAsError ? "31" : "2");
+                o.WriteLine($"{f.Pass,4}  {code}  {Where(f),-16}  {(f.CountsAsError ? "" : "(not counted) ")}{f.Message}");
+            }
+        }
+        if (r.OperationalError) o.WriteLine(Paint($"{path}: check aborted: {r.AbortReason}", "31"));
         int counted = r.Findings.FindAll(f => f.CountsAsError).Count;
         o.WriteLine(r.ErrorsLeft
-            ? $"{path}: ********** errors left: {counted} problem(s) e2fsck -n would leave uncorrected **********"
-            : $"{path}: {(r.OperationalError ? "not checked to the end" : "clean")}, {r.InodesUsed}/{r.InodesCount} files, {r.BlocksUsed}/{r.BlocksCount} blocks");
+            ? Paint($"{path}: ********** errors left: {counted} problem(s) e2fsck -n would leave uncorrected **********", "1;31")
+            : Paint($"{path}: {(r.OperationalError ? "not checked to the end" : "clean")}, {r.InodesUsed}/{r.InodesCount} files, {r.BlocksUsed}/{r.BlocksCount} blocks", r.OperationalError ? "33" : "32"));
     }
+
+    private static string Where(Finding f)
+        => f.Inode is uint i ? $"inode {i}" : f.Group is uint g ? $"group {g}" : f.Block is ulong b ? $"block {b}" : f.Offset is long off ? $"byte {off}" : "-";
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using Ext4Codec.FileSystem;
 using Ext4Codec.Format;
@@ -16,16 +17,17 @@ public static class FsckChecker
     private const ulong MaxBlocksBeyondImage = 16;
 
     /// <summary>Opens the image as e2fsck does (falling back to a backup superblock when it would) and checks it.</summary>
-    public static FsckResult Check(DiskImage image)
+    /// <param name="progress">Told e2fsck's pass headings ("Pass 1: Checking inodes, blocks, and sizes", …) as each pass starts.</param>
+    public static FsckResult Check(DiskImage image, IProgress<string>? progress = null)
     {
         var result = new FsckResult();
         var fs = FsckOpen.Open(image, result, out var view);
         if (fs is null) return result;
-        using (view) return Check(fs, result);
+        using (view) return Check(fs, result, progress);
     }
 
     /// <summary>Checks an already opened filesystem as it stands (no backup superblock fallback).</summary>
-    public static FsckResult Check(Ext4FileSystem fs) => Check(fs, new FsckResult());
+    public static FsckResult Check(Ext4FileSystem fs) => Check(fs, new FsckResult(), null);
 
     /// <summary>Whether the superblock describes so much more than the image holds that the bitmaps would be unbounded.</summary>
     internal static bool TooLargeForImage(Ext4FileSystem fs)
@@ -35,7 +37,7 @@ public static class FsckChecker
         return g.BlocksCount > (imageBlocks + 1024) * MaxBlocksBeyondImage || (ulong)g.InodesCount * g.InodeSize > (ulong)fs.Image.Length * MaxBlocksBeyondImage;
     }
 
-    private static FsckResult Check(Ext4FileSystem fs, FsckResult result)
+    private static FsckResult Check(Ext4FileSystem fs, FsckResult result, IProgress<string>? progress)
     {
         var g = fs.Geometry;
         if (TooLargeForImage(fs))
@@ -53,17 +55,22 @@ public static class FsckChecker
             SuperblockPass.Run(ctx);
             result.LastPass = 0;
             var dirBlocks = new List<DirBlock>();
+            progress?.Report("Pass 1: Checking inodes, blocks, and sizes");
             InodePass.Run(ctx, dirBlocks);
             DuplicatePass.Run(ctx);
             result.LastPass = 1;
+            progress?.Report("Pass 2: Checking directory structure");
             DirectoryPass.Run(ctx, dirBlocks);
             HtreeCheck.Finish(ctx);
             result.LastPass = 2;
+            progress?.Report("Pass 3: Checking directory connectivity");
             ConnectivityPass.Run(ctx);
             RehashPass.Run(ctx, dirBlocks);
             result.LastPass = 3;
+            progress?.Report("Pass 4: Checking reference counts");
             LinkCountPass.Run(ctx);
             result.LastPass = 4;
+            progress?.Report("Pass 5: Checking group summary information");
             GroupSummaryPass.Run(ctx);
             result.LastPass = 5;
         }
