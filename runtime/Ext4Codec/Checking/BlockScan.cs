@@ -20,7 +20,6 @@ internal sealed class BlockScan(CheckContext ctx)
     private bool _claim;
     private bool _resize;
     private ulong _budget;
-    private bool _csum;
     private uint _seed;
 
     /// <summary>Blocks (clusters) the map holds: data and mapping blocks.</summary>
@@ -42,8 +41,7 @@ internal sealed class BlockScan(CheckContext ctx)
         _isDir = InodeFacts.Type(inode) == Ext4InodeType.S_IFDIR;
         _claim = claim;
         _resize = ino == 7;
-        _csum = _ctx.Geometry.Has(Ext4FeatureRoCompat.RO_COMPAT_METADATA_CSUM);
-        _seed = _csum ? _ctx.Fs.InodeChecksumSeed(ino, inode.i_generation) : 0;
+        _seed = _ctx.MetadataCsum ? _ctx.Fs.InodeChecksumSeed(ino, inode.i_generation) : 0;
         _budget = _ctx.Geometry.BlocksCount + 16;
         NumBlocks = 0;
         LastBlock = -1;
@@ -147,7 +145,7 @@ internal sealed class BlockScan(CheckContext ctx)
                 }
                 ScanNode(data, depth - 1, lblk, childEnd, eof, ref next);
                 // scan_extent_node: a node whose checksum fails but whose entries pass is reported after them.
-                if (_csum && !h.VerifyCsum(_seed))
+                if (_ctx.MetadataCsum && !h.VerifyCsum(_seed))
                     Problem("PR_1_EXTENT_ONLY_CSUM_INVALID", $"extent block {child} passes checks, but its checksum does not match", child);
                 Use(child);
                 start = lblk;

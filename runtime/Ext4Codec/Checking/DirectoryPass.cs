@@ -21,16 +21,27 @@ internal static class DirectoryPass
     public static void Run(CheckContext ctx, List<DirBlock> blocks)
     {
         var names = new NameSet();
+        uint seedOf = 0, seed = 0;
         foreach (var b in blocks)
         {
             if (ctx.InodeBad[b.Ino]) continue;
             names.Clear(ctx.DirsToRehash.Contains(b.Ino));
-            if (b.Physical == 0) CheckInline(ctx, b.Ino, names);
-            else CheckBlock(ctx, b, names);
+            if (b.Physical == 0)
+            {
+                CheckInline(ctx, b.Ino, names);
+                continue;
+            }
+            // A directory's blocks come together: its checksum seed is read once.
+            if (ctx.MetadataCsum && seedOf != b.Ino)
+            {
+                seedOf = b.Ino;
+                seed = ctx.Fs.InodeChecksumSeed(b.Ino, ctx.Fs.ReadInode(b.Ino).i_generation);
+            }
+            CheckBlock(ctx, b, names, seed);
         }
     }
 
-    private static void CheckBlock(CheckContext ctx, DirBlock b, NameSet names)
+    private static void CheckBlock(CheckContext ctx, DirBlock b, NameSet names, uint seed)
     {
         var g = ctx.Geometry;
         if (!ctx.Fs.Image.TryRead((long)b.Physical * g.BlockSize, (int)g.BlockSize, out var data))
@@ -38,7 +49,7 @@ internal static class DirectoryPass
             ctx.Report("PR_2_READ_DIRBLOCK", 2, $"cannot read directory block {b.Physical} of inode {b.Ino}", ino: b.Ino, block: b.Physical);
             return;
         }
-        bool failedCsum = ctx.MetadataCsum && !DirBlockChecksumHolds(ctx, b.Ino, data);
+        bool failedCsum = ctx.MetadataCsum && !DirBlockChecksumHolds(seed, data);
         var dx = HtreeCheck.Classify(ctx, b.Ino, b.Logical, data, out bool isLeaf);
         if (isLeaf && failedCsum && !HasTail(data))
         {
@@ -54,9 +65,8 @@ internal static class DirectoryPass
     }
 
     /// <summary>ext2fs_dir_block_csum_verify: a leaf's tail checksum, or an htree node's; a block with neither fails.</summary>
-    private static bool DirBlockChecksumHolds(CheckContext ctx, uint ino, ReadOnlySpan<byte> data)
+    private static bool DirBlockChecksumHolds(uint seed, ReadOnlySpan<byte> data)
     {
-        uint seed = ctx.Fs.InodeChecksumSeed(ino, ctx.Fs.ReadInode(ino).i_generation);
         if (HasTail(data)) return new DirLeafBlockView(data).VerifyCsum(seed);
         int countOffset = DxCountOffset(data);
         if (countOffset < 0) return false;

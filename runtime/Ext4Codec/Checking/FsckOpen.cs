@@ -140,7 +140,8 @@ internal static class FsckOpen
         uint firstMetaBg = g.Has(Ext4FeatureIncompat.INCOMPAT_META_BG) ? Math.Min(sb.s_first_meta_bg, g.DescBlocks) : g.DescBlocks;
         for (uint i = 0; i < g.DescBlocks; i++)
         {
-            ulong source = i < firstMetaBg ? superblock + 1 + i : BackupMetaBgDescriptor(fs, i);
+            // ext2fs_open2 reads the blocks before s_first_meta_bg right after the superblock, the rest where loc2 says.
+            ulong source = i < firstMetaBg ? superblock + 1 + i : fs.DescriptorBlock(i, superblock);
             ulong target = fs.DescriptorBlock(i);
             if (source == target) continue;
             if (!view.TryRead((long)source * blockSize, (int)blockSize, out var bytes) || !view.TryRead((long)target * blockSize, (int)blockSize, out _)) return false;
@@ -158,19 +159,6 @@ internal static class FsckOpen
             else gd.ResealGdtCsum(uuid, group);
         }
         return true;
-    }
-
-    /// <summary>A meta_bg descriptor block read from a backup: the copy in the meta group's second group, when that group exists.</summary>
-    private static ulong BackupMetaBgDescriptor(Ext4FileSystem fs, uint index)
-    {
-        var g = fs.Geometry;
-        uint group = g.DescPerBlock * index;
-        ulong first = fs.GroupFirstBlock(group);
-        uint zeroAdjust = index == 0 && g.BlockSize == 1024 && g.ClusterSize > g.BlockSize ? 1u : 0u;
-        ulong hasSuper = fs.GroupHasSuper(group) ? 1u : 0u;
-        if (first + hasSuper + g.BlocksPerGroup < g.BlocksCount)
-            return first + g.BlocksPerGroup + (fs.GroupHasSuper(group + 1) ? 1u : 0u) + zeroAdjust;
-        return first + hasSuper + zeroAdjust;
     }
 
     /// <summary>

@@ -1,5 +1,4 @@
 using System;
-using System.Text;
 using Ext4Codec.FileSystem;
 using Ext4Codec.Format;
 
@@ -15,8 +14,6 @@ namespace Ext4Codec.Checking;
 /// </summary>
 internal static class GroupSummaryPass
 {
-    private const int ShownRanges = 8;
-
     public static void Run(CheckContext ctx)
     {
         var g = ctx.Geometry;
@@ -52,11 +49,8 @@ internal static class GroupSummaryPass
         tailProblem = false;
         var fs = ctx.Fs;
         var g = ctx.Geometry;
-        var diffs = new StringBuilder();
-        int ranges = 0;
+        var diffs = new BitmapDifferences();
         ulong totalFree = 0;
-        long rangeStart = -1;
-        bool rangeUsed = false;
         for (uint group = 0; group < g.GroupCount; group++)
         {
             var gd = fs.GroupDescriptor(group);
@@ -72,19 +66,13 @@ internal static class GroupSummaryPass
                 bool found = ctx.BlockFound[block];
                 bool onDisk = uninit ? UninitBlockUsed(ctx, group, block) : Bit(bitmap, i);
                 if (!found) free++;
-                if (found != onDisk)
-                {
-                    if (ranges < ShownRanges && ((ulong)(rangeStart + 1) != block || rangeUsed != found)) { ranges++; diffs.Append(found ? " +" : " -").Append(block); }
-                    rangeStart = (long)block;
-                    rangeUsed = found;
-                }
+                if (found != onDisk) diffs.Add(block, found);
             }
             totalFree += free;
             if (free != gd.bg_free_blocks_count)
                 ctx.Report("PR_5_FREE_BLOCK_COUNT_GROUP", 5, $"free blocks count wrong for group #{group} ({gd.bg_free_blocks_count}, counted={free})", group: group, offset: fs.GroupDescriptorOffset(group));
         }
-        if (diffs.Length > 0)
-            ctx.Report("PR_5_BLOCK_BITMAP_HEADER", 5, "block bitmap differences:" + diffs + (ranges >= ShownRanges ? " ..." : ""));
+        diffs.Report(ctx, "PR_5_BLOCK_BITMAP_HEADER", "block");
         var sb = fs.SuperBlock;
         if (totalFree != sb.s_free_blocks_count)
             ctx.Report("PR_5_FREE_BLOCK_COUNT", 5, $"free blocks count wrong ({sb.s_free_blocks_count}, counted={totalFree})", counts: false);
@@ -184,10 +172,7 @@ internal static class GroupSummaryPass
         tailProblem = false;
         var fs = ctx.Fs;
         var g = ctx.Geometry;
-        var diffs = new StringBuilder();
-        int ranges = 0;
-        bool lastUsed = false;
-        uint lastIno = 0;
+        var diffs = new BitmapDifferences();
         ulong totalFree = 0;
         for (uint group = 0; group < g.GroupCount; group++)
         {
@@ -203,12 +188,7 @@ internal static class GroupSummaryPass
                 bool onDisk = Bit(bitmap, i);
                 if (!used) free++;
                 else if (ctx.InodeDir[ino]) dirs++;
-                if (used != onDisk)
-                {
-                    if (ranges < ShownRanges && (lastIno + 1 != ino || lastUsed != used)) { ranges++; diffs.Append(used ? " +" : " -").Append(ino); }
-                    lastIno = ino;
-                    lastUsed = used;
-                }
+                if (used != onDisk) diffs.Add(ino, used);
             }
             totalFree += free;
             if (free != gd.bg_free_inodes_count)
@@ -216,8 +196,7 @@ internal static class GroupSummaryPass
             if (dirs != gd.bg_used_dirs_count)
                 ctx.Report("PR_5_FREE_DIR_COUNT_GROUP", 5, $"directories count wrong for group #{group} ({gd.bg_used_dirs_count}, counted={dirs})", group: group, offset: fs.GroupDescriptorOffset(group));
         }
-        if (diffs.Length > 0)
-            ctx.Report("PR_5_INODE_BITMAP_HEADER", 5, "inode bitmap differences:" + diffs + (ranges >= ShownRanges ? " ..." : ""));
+        diffs.Report(ctx, "PR_5_INODE_BITMAP_HEADER", "inode");
         var sb = fs.SuperBlock;
         if (totalFree != sb.s_free_inodes_count)
             ctx.Report("PR_5_FREE_INODE_COUNT", 5, $"free inodes count wrong ({sb.s_free_inodes_count}, counted={totalFree})", counts: false);

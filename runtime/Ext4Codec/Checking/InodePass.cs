@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
 using System;
+using System.Buffers.Binary;
 using System.Collections.Generic;
 using Ext4Codec.FileSystem;
 using Ext4Codec.Format;
@@ -91,10 +91,6 @@ internal static class InodePass
         return encrypted || (ulong)len == size;
     }
 
-    /// <summary>
-    /// check_large_ea_inode: the blocks of every xattr value stored in an EA inode are charged to the inode that
-    /// references it from its body (ea_ibody_quota), so they count toward its i_blocks.
-    /// </summary>
     private static bool IsZero(ReadOnlySpan<byte> data) => data.IndexOfAnyExcept((byte)0) < 0;
 
     private static bool Low(uint time, Geometry g) => time != 0 && time < g.InodesCount;

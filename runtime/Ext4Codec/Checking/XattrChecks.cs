@@ -27,8 +27,8 @@ internal static class XattrChecks
         // An invalid i_extra_isize (PR_1_EXTRA_ISIZE, left alone) or no room for the header: nothing is checked.
         if (extra != 0 && (extra < 4 || extra > max || (extra & 3) != 0)) return 0;
         if (extra >= max - 4) return 0;
-        var header = inode.Data[(128 + extra)..];
-        if (BinaryPrimitives.ReadUInt32LittleEndian(header) != 0xEA020000) return 0;
+        var header = Xattrs.XattrReader.InodeBody(inode, out _);
+        if (header.IsEmpty) return 0;
         int storage = header.Length;
         var start = header[4..];
         Span<byte> used = storage <= 4096 ? stackalloc byte[storage] : new byte[storage];

@@ -137,14 +137,25 @@ public sealed class Ext4FileSystem : IDisposable
     public ulong GroupFirstBlock(uint group) => Geometry.FirstDataBlock + (ulong)group * Geometry.BlocksPerGroup;
 
     /// <summary>Block that holds the <paramref name="index"/>-th block of the primary descriptor table (meta_bg aware, as ext2fs_descriptor_block_loc2).</summary>
-    public ulong DescriptorBlock(uint index)
+    public ulong DescriptorBlock(uint index) => DescriptorBlock(index, Geometry.FirstDataBlock);
+
+    /// <summary>
+    /// ext2fs_descriptor_block_loc2: the <paramref name="index"/>-th descriptor block of the table that follows the
+    /// superblock at <paramref name="groupBlock"/>. For a backup superblock a meta_bg block is the copy in its meta
+    /// group's second group, when that group exists.
+    /// </summary>
+    public ulong DescriptorBlock(uint index, ulong groupBlock)
     {
         uint zeroAdjust = index == 0 && Geometry.BlockSize == 1024 && Geometry.ClusterSize > Geometry.BlockSize ? 1u : 0u;
         var sb = SuperBlock;
         if (!Geometry.Has(Ext4FeatureIncompat.INCOMPAT_META_BG) || index < sb.s_first_meta_bg)
-            return Geometry.FirstDataBlock + index + 1 + zeroAdjust;
+            return groupBlock + index + 1 + zeroAdjust;
         uint group = Geometry.DescPerBlock * index;
-        return GroupFirstBlock(group) + (GroupHasSuper(group) ? 1u : 0u) + zeroAdjust;
+        ulong first = GroupFirstBlock(group);
+        ulong hasSuper = GroupHasSuper(group) ? 1u : 0u;
+        if (groupBlock != Geometry.FirstDataBlock && first + hasSuper + Geometry.BlocksPerGroup < Geometry.BlocksCount)
+            return first + Geometry.BlocksPerGroup + (GroupHasSuper(group + 1) ? 1u : 0u) + zeroAdjust;
+        return first + hasSuper + zeroAdjust;
     }
 
     /// <summary>Byte offset of group <paramref name="group"/>'s descriptor in the image.</summary>
