@@ -92,7 +92,7 @@ MOUNT_TIMEOUT=20
 LS_TIMEOUT=2
 MAX_MSGS=30
 
-tmp=$(mktemp -d /tmp/observe-kernel-mounts.XXXXXX)
+tmp=$(mktemp -d -t observe-kernel-mounts.XXXXXX)
 cur_loop='' cur_jloop='' cur_mnt=''
 cleanup() {
   local rc=$?
