@@ -13,5 +13,6 @@ var root = new RootCommand("ext4codec: ext4, jbd2 and fast-commit images, read t
     ReplayCommand.Create(),
     CheckCommand.Create(),
     SpecCommand.Create(),
+    FuzzCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -119,7 +119,19 @@ public sealed record Geometry
             error = Bad("s_blocks_count_lo", SuperBlockLayout.Offsets.s_blocks_count_lo, $"groups count too large: {groups}");
             return false;
         }
-        geometry = g with { GroupCount = (uint)groups, DescBlocks = (uint)((groups + g.DescPerBlock - 1) / g.DescPerBlock) };
+        // ext2fs_open2 and ext4_fill_super both refuse a superblock whose group count disagrees with its inode count.
+        if (groups * sb.s_inodes_per_group != sb.s_inodes_count)
+        {
+            error = Bad("s_inodes_count", SuperBlockLayout.Offsets.s_inodes_count, $"inodes count not valid: {sb.s_inodes_count} vs {groups * sb.s_inodes_per_group} ({groups} groups of {sb.s_inodes_per_group})");
+            return false;
+        }
+        uint descBlocks = (uint)((groups + g.DescPerBlock - 1) / g.DescPerBlock);
+        if (g.Has(Ext4FeatureIncompat.INCOMPAT_META_BG) && sb.s_first_meta_bg > descBlocks)
+        {
+            error = Bad("s_first_meta_bg", SuperBlockLayout.Offsets.s_first_meta_bg, $"first meta block group too large: {sb.s_first_meta_bg} (max {descBlocks})");
+            return false;
+        }
+        geometry = g with { GroupCount = (uint)groups, DescBlocks = descBlocks };
         error = default;
         return true;
     }

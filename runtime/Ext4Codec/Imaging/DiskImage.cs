@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.IO.MemoryMappedFiles;
 using Ext4Codec.Format;
@@ -15,6 +16,9 @@ public sealed unsafe class DiskImage : IDisposable
     private readonly MemoryMappedViewAccessor? _view;
     private readonly bool _ownsFile;
     private byte* _base;
+
+    /// <summary>Ranges written into a private copy, so a private copy of it starts from the same bytes.</summary>
+    private List<(long Offset, int Length)>? _privateWrites;
 
     private DiskImage(MemoryMappedFile? file, MemoryMappedViewAccessor? view, long length, string name, bool writable = false, bool ownsFile = true)
     {
@@ -136,13 +140,19 @@ public sealed unsafe class DiskImage : IDisposable
 
     /// <summary>
     /// A writable view of the same bytes whose writes stay private (a copy-on-write mapping): only the pages
-    /// written are copied, and neither the file nor this image sees them. For readers that must substitute a
-    /// few structures, as e2fsck does when it falls back to the backup superblock. Dispose it before this image.
+    /// written are copied, and neither the file nor this image sees them. A private copy of a private copy
+    /// starts with what was written into it. For readers that must substitute a few structures, as e2fsck does
+    /// when it falls back to the backup superblock, and for mutants. Dispose it before this image.
     /// </summary>
     public DiskImage PrivateCopy()
     {
-        if (_file is null) return new DiskImage(null, null, 0, Name, writable: true, ownsFile: false);
-        return new DiskImage(_file, _file.CreateViewAccessor(0, Length, MemoryMappedFileAccess.CopyOnWrite), Length, Name, writable: true, ownsFile: false);
+        var copy = _file is null
+            ? new DiskImage(null, null, 0, Name, writable: true, ownsFile: false)
+            : new DiskImage(_file, _file.CreateViewAccessor(0, Length, MemoryMappedFileAccess.CopyOnWrite), Length, Name, writable: true, ownsFile: false);
+        copy._privateWrites = [];
+        if (_privateWrites is not null)
+            foreach (var (offset, length) in _privateWrites) Read(offset, length).CopyTo(copy.Write(offset, length));
+        return copy;
     }
 
     /// <summary>The bytes at <paramref name="offset"/>, in place.</summary>
@@ -164,6 +174,7 @@ public sealed unsafe class DiskImage : IDisposable
     {
         if (!Writable) throw new InvalidOperationException(Name + " was opened read-only");
         var span = Read(offset, length, structure);
+        _privateWrites?.Add((offset, length));
         return new Span<byte>(_base + offset, span.Length);
     }
 

@@ -25,6 +25,38 @@ public static class JournalReplayer
     public static bool TryWrite(Ext4FileSystem fs, Jbd2Journal journal, JournalRecovery recovery, FcScan fastCommits, string outputPath, out string refusal, out FcReplayReport? fcReport)
     {
         fcReport = null;
+        if (!CanReplay(fs, recovery, fastCommits, out refusal)) return false;
+        try
+        {
+            using (var output = new FileStream(outputPath, FileMode.Create, FileAccess.ReadWrite)) CopySparse(fs, output);
+            using var target = DiskImage.OpenWritable(outputPath);
+            if (TryApply(journal, recovery, fastCommits, target, out refusal, out fcReport))
+            {
+                target.Flush();
+                return true;
+            }
+        }
+        catch (IOException e)
+        {
+            refusal = "cannot write " + outputPath + ": " + e.Message;
+        }
+        File.Delete(outputPath);
+        return false;
+    }
+
+    /// <summary>
+    /// Replays into <paramref name="target"/>, a writable image that holds the input's bytes (a file copy, or a
+    /// private copy-on-write view): the same as <see cref="TryWrite"/> without the copy. On refusal the target
+    /// is partly changed and must be discarded.
+    /// </summary>
+    public static bool TryReplay(Ext4FileSystem fs, Jbd2Journal journal, JournalRecovery recovery, FcScan fastCommits, DiskImage target, out string refusal, out FcReplayReport? fcReport)
+    {
+        fcReport = null;
+        return CanReplay(fs, recovery, fastCommits, out refusal) && TryApply(journal, recovery, fastCommits, target, out refusal, out fcReport);
+    }
+
+    private static bool CanReplay(Ext4FileSystem fs, JournalRecovery recovery, FcScan fastCommits, out string refusal)
+    {
         if (recovery.Error is not null)
         {
             refusal = "journal recovery fails (" + recovery.Error.Errno + "): " + recovery.Error.Message;
@@ -44,54 +76,43 @@ public static class JournalReplayer
                 return false;
             }
         }
-
-        try
-        {
-            using var output = new FileStream(outputPath, FileMode.Create, FileAccess.ReadWrite);
-            CopySparse(fs, output);
-            var buffer = new byte[bs];
-            foreach (var (block, source) in recovery.Replays)
-            {
-                if (!journal.Store.TryRead(source.LogBlock, out var logged)) throw new IOException("journal block " + source.LogBlock + " became unreadable");
-                logged.CopyTo(buffer);
-                if (source.Escaped) BinaryPrimitives.WriteUInt32BigEndian(buffer, JournalGeometry.Magic);
-                output.Position = (long)block * bs;
-                output.Write(buffer);
-            }
-            if (recovery.NeedsRecovery)
-            {
-                MarkJournalEmpty(output, journal.Location.SuperblockOffset, recovery.EndTransaction + 1);
-                ClearNeedsRecovery(output);
-            }
-        }
-        catch (IOException e)
-        {
-            File.Delete(outputPath);
-            refusal = "cannot write " + outputPath + ": " + e.Message;
-            return false;
-        }
-        if (fastCommits.Outcome == FcOutcome.Replay && !TryReplayFastCommits(journal, fastCommits, outputPath, out refusal, out fcReport))
-        {
-            File.Delete(outputPath);
-            return false;
-        }
         refusal = "";
         return true;
     }
 
-    private static bool TryReplayFastCommits(Jbd2Journal journal, FcScan scan, string outputPath, out string refusal, out FcReplayReport? report)
+    private static bool TryApply(Jbd2Journal journal, JournalRecovery recovery, FcScan fastCommits, DiskImage target, out string refusal, out FcReplayReport? fcReport)
     {
-        report = null;
-        try
+        fcReport = null;
+        foreach (var (block, source) in recovery.Replays)
         {
-            using var image = DiskImage.OpenWritable(outputPath);
-            using var target = Ext4FileSystem.Open(image);
-            report = FcReplayer.Replay(target, journal.Store, scan);
+            if (!journal.Store.TryRead(source.LogBlock, out var logged))
+            {
+                refusal = "journal block " + source.LogBlock + " became unreadable";
+                return false;
+            }
+            var destination = target.Write((long)block * logged.Length, logged.Length, "replayed block");
+            logged.CopyTo(destination);
+            if (source.Escaped) BinaryPrimitives.WriteUInt32BigEndian(destination, JournalGeometry.Magic);
         }
-        catch (Exception e) when (e is EditRefusedException or CorruptDataException or IOException)
+        if (recovery.NeedsRecovery)
         {
-            refusal = "fast-commit replay fails: " + e.Message;
-            return false;
+            // An external journal's superblock is not in this image: only the filesystem's flag can be cleared.
+            if (journal.Location.SuperblockOffset >= 0)
+                MarkJournalEmpty(target.Write(journal.Location.SuperblockOffset, JournalSuperblockView.Size, "journal_superblock_t"), recovery.EndTransaction + 1);
+            ClearNeedsRecovery(target.Write(Ext4FileSystem.SuperBlockOffset, SuperBlockView.Size, "ext4_super_block"));
+        }
+        if (fastCommits.Outcome == FcOutcome.Replay)
+        {
+            try
+            {
+                using var fs = Ext4FileSystem.Open(target);
+                fcReport = FcReplayer.Replay(fs, journal.Store, fastCommits);
+            }
+            catch (Exception e) when (e is EditRefusedException or CorruptDataException)
+            {
+                refusal = "fast-commit replay fails: " + e.Message;
+                return false;
+            }
         }
         refusal = "";
         return true;
@@ -113,38 +134,20 @@ public static class JournalReplayer
     }
 
     /// <summary>jbd2_mark_journal_empty after recovery: nothing to replay, the next tid, no fast-commit bit until the next mount.</summary>
-    private static void MarkJournalEmpty(FileStream output, long offset, uint nextSequence)
+    private static void MarkJournalEmpty(Span<byte> bytes, uint nextSequence)
     {
-        var bytes = ReadAt(output, offset, JournalSuperblockView.Size);
         var jsb = new JournalSuperblockWriter(bytes);
         jsb.s_start = 0;
         jsb.s_sequence = nextSequence;
         jsb.s_feature_incompat &= ~JournalFeatureIncompat.INCOMPAT_FAST_COMMIT;
         if (jsb.AsView().CsumApplies) jsb.ResealCsum();
-        WriteAt(output, offset, bytes);
     }
 
     /// <summary>The primary superblock as it stands after replay, without needs_recovery.</summary>
-    private static void ClearNeedsRecovery(FileStream output)
+    private static void ClearNeedsRecovery(Span<byte> bytes)
     {
-        var bytes = ReadAt(output, Ext4FileSystem.SuperBlockOffset, SuperBlockView.Size);
         var sb = new SuperBlockWriter(bytes);
         sb.s_feature_incompat &= ~Ext4FeatureIncompat.INCOMPAT_RECOVER;
         if (sb.AsView().CsumApplies) sb.ResealCsum();
-        WriteAt(output, Ext4FileSystem.SuperBlockOffset, bytes);
-    }
-
-    private static byte[] ReadAt(FileStream output, long offset, int length)
-    {
-        var bytes = new byte[length];
-        output.Position = offset;
-        output.ReadExactly(bytes);
-        return bytes;
-    }
-
-    private static void WriteAt(FileStream output, long offset, byte[] bytes)
-    {
-        output.Position = offset;
-        output.Write(bytes);
     }
 }

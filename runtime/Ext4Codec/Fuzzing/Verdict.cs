@@ -1,0 +1,14 @@
+namespace Ext4Codec.Fuzzing;
+
+/// <summary>What an e2fsck -n style exit code says, coarsely: the level the differential mode compares at.</summary>
+public enum Verdict
+{
+    /// <summary>Exit 0.</summary>
+    Clean,
+    /// <summary>Exit 4: errors found and left.</summary>
+    Errors,
+    /// <summary>Exit 8 (or 12): the check could not finish.</summary>
+    Operational,
+    /// <summary>e2fsck died on a signal or was killed after its timeout.</summary>
+    Crashed,
+}
