@@ -10,11 +10,17 @@ public static class SpecCommand
     {
         var name = new Argument<string?>("name") { Description = "a structure, flag set or TLV family (default: all)", Arity = ArgumentArity.ZeroOrOne };
         var markdown = new Option<bool>("--markdown") { Description = "field tables as Markdown (the default output)" };
-        var command = new Command("spec", "Print the declared on-disk format: field tables from the specs") { name, markdown };
+        var dictionary = new Option<bool>("--dictionary") { Description = "an AFL/libFuzzer dictionary instead: magic numbers, fast-commit record headers, feature bits" };
+        var command = new Command("spec", "Print the declared on-disk format: field tables from the specs") { name, markdown, dictionary };
         command.SetAction(parse =>
         {
             var o = parse.InvocationConfiguration.Output;
             string? wanted = parse.GetValue(name);
+            if (parse.GetValue(dictionary))
+            {
+                Ext4Codec.Fuzzing.FuzzDictionary.Write(o);
+                return ExitCodes.Clean;
+            }
             if (wanted is null)
             {
                 SpecMarkdown.WriteAll(o);

@@ -253,8 +253,15 @@ public static class StructureLocator
         Add(map, DirLeafBlockLayout.Instance, at, bs, where, leaf);
         var walker = new DirBlockWalker(data, at, fs.Geometry.InodesCount, (uint)bs);
         for (int i = 0; i < MaxEntries && walker.MoveNext(out _); i++)
+        {
+            // The checksum tail is a fake entry: the leaf layout's det_tail already declares it.
+            if (IsTail(walker.Entry, walker.RecLen)) break;
             Add(map, DirEntry2Layout.Instance, walker.EntryImageOffset, walker.RecLen, where + " entry " + i, leaf);
+        }
     }
+
+    private static bool IsTail(DirEntry2View entry, int recLen)
+        => entry.inode == 0 && recLen == DirEntryTailView.Size && entry.name_len == 0 && (byte)entry.file_type == 0xDE;
 
     /// <summary>dx_entry records 1..count-1 (entry 0 is the count/limit header the root or node layout declares).</summary>
     private static void AddDxEntries(SeedMap map, ReadOnlySpan<byte> data, int countAt, long at, string where, Seal seal)
