@@ -320,7 +320,6 @@ internal static class InodePass
             ctx.Report("PR_1_BAD_I_SIZE", 1, $"inode {ino}, i_size is {size}, should be {(ulong)(lastBlock + 1) * g.BlockSize} ({why})", ino: ino);
     }
 
-    /// <summary>check_ext_attr: a valid xattr block counts toward i_blocks and is claimed once, however many inodes share it.</summary>
     /// <summary>
     /// check_ext_attr: the blocks an xattr block charges the inode — the block itself and the EA inode values its
     /// entries name — claimed once however many inodes share it, charged to each (0 when it is not valid).
@@ -365,6 +364,9 @@ internal static class InodePass
             if (problem is not null) ctx.Report(problem, 1, $"inode {ino}: extended attribute block {blk} names a bad EA inode ({problem})", ino: ino, block: blk);
             else quota += blocks;
         }
+        // Asked only once the block passed every other check, as check_ext_attr does.
+        if (ctx.MetadataCsum && !header.VerifyCsum(ctx.Fs.ChecksumSeed, blk))
+            ctx.Report("PR_1_EA_BLOCK_ONLY_CSUM_INVALID", 1, $"inode {ino}: extended attribute block {blk} passes checks, but checksum does not match block", ino: ino, block: blk);
         if (quota != 0) ctx.EaBlockInodeQuota[blk] = quota;
         return 1 + quota;
     }

@@ -83,13 +83,13 @@ public sealed class DifferentialCampaign(System.Collections.Generic.IReadOnlyLis
         }
     }
 
-    /// <summary>Coarse e2fsck -n exit code meaning; anything else (a signal, the timeout's -1) is a crash.</summary>
+    /// <summary>Coarse meaning of an e2fsck exit code (a bit mask: 1 corrected, 2 reboot, 4 left, 8 operational); a signal or the timeout's -1 is a crash.</summary>
     public static Verdict VerdictOf(int exit) => exit switch
     {
+        < 0 or >= 16 => Verdict.Crashed,
+        _ when (exit & 8) != 0 => Verdict.Operational,
         0 => Verdict.Clean,
-        1 or 2 or 4 => Verdict.Errors,
-        8 or 12 => Verdict.Operational,
-        _ => Verdict.Crashed,
+        _ => Verdict.Errors,
     };
 
     /// <summary>The mutant as a file for e2fsck: all-zero chunks left as holes.</summary>

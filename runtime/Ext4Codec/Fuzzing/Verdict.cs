@@ -5,10 +5,10 @@ public enum Verdict
 {
     /// <summary>Exit 0.</summary>
     Clean,
-    /// <summary>Exit 4: errors found and left.</summary>
+    /// <summary>Exit 4 (or 1, 2): errors found.</summary>
     Errors,
-    /// <summary>Exit 8 (or 12): the check could not finish.</summary>
+    /// <summary>Exit 8 with any other bit: the check could not finish.</summary>
     Operational,
-    /// <summary>e2fsck died on a signal or was killed after its timeout.</summary>
+    /// <summary>e2fsck died on a signal (exit 128 + n) or was killed after its timeout.</summary>
     Crashed,
 }
