@@ -5,7 +5,7 @@ using System.Globalization;
 using System.IO;
 using System.Text.Json;
 using Ext4Codec.Fuzzing;
-using Ext4Codec.Imaging;
+using Ext4Codec.Kernel;
 
 namespace Ext4Codec.Cli.Commands;
 
@@ -16,8 +16,6 @@ namespace Ext4Codec.Cli.Commands;
 /// </summary>
 public static class FuzzCommand
 {
-    private static readonly string[] SeedPatterns = ["*.img", "*.img.gz", "*.gz", "*.image"];
-
     public static Command Create()
     {
         var seeds = new Argument<string[]>("seeds") { Description = "seed images (raw or .gz) or folders of them", Arity = ArgumentArity.OneOrMore };
@@ -29,17 +27,18 @@ public static class FuzzCommand
         var output = new Option<string>("--out") { Description = "folder for reproducers (image + mutation chain)", DefaultValueFactory = _ => "fuzz-findings" };
         var jobs = new Option<int>("--jobs") { Description = "worker threads (mutants do not depend on it)", DefaultValueFactory = _ => 1 };
         var stack = new Option<int>("--max-stack") { Description = "most mutations stacked on one mutant", DefaultValueFactory = _ => 4 };
-        var differential = new Option<bool>("--differential") { Description = "also run e2fsck -fn on each mutant and report where its verdict and ours differ (slow: one e2fsck per mutant)" };
+        var differential = new Option<bool>("--differential") { Description = "also run e2fsck -fn on each mutant (and, as root, a -o ro loop mount) and report where their verdicts and ours differ (slow: one e2fsck per mutant)" };
+        var noMount = new Option<bool>("--no-mount") { Description = "with --differential: leave out the live loop mounts" };
         var json = CommonOptions.Json();
         var command = new Command("fuzz", "Structure-aware fuzzing: mutate typed fields of seed images (checksums resealed) and run a verb's code on each mutant; findings are exceptions, runs over 1 s and runaway memory")
         {
-            seeds, target, seconds, iterations, seed, output, jobs, stack, differential, json,
+            seeds, target, seconds, iterations, seed, output, jobs, stack, differential, noMount, json,
         };
         command.SetAction(parse =>
         {
             var error = parse.InvocationConfiguration.Error;
             var o = parse.InvocationConfiguration.Output;
-            var loaded = LoadSeeds(parse.GetValue(seeds)!, error);
+            var loaded = SeedLoader.Load(parse.GetValue(seeds)!, error, "ext4codec: fuzz");
             try
             {
                 if (loaded.Count == 0)
@@ -60,7 +59,7 @@ public static class FuzzCommand
                 };
                 bool asJson = parse.GetValue(json);
                 if (!asJson) error.WriteLine($"fuzz {Name(options.Target)}: {loaded.Count} seeds, campaign seed {campaignSeed.ToString(CultureInfo.InvariantCulture)}");
-                if (parse.GetValue(differential)) return RunDifferential(loaded, options, o, error, asJson);
+                if (parse.GetValue(differential)) return RunDifferential(loaded, options, !parse.GetValue(noMount), o, error, asJson);
                 var campaign = new FuzzCampaign(loaded, options);
                 var display = new FuzzProgress(error);
                 var findings = campaign.Run(display.Show);
@@ -78,55 +77,45 @@ public static class FuzzCommand
         return command;
     }
 
-    private static List<FuzzSeed> LoadSeeds(string[] paths, TextWriter error)
-    {
-        var files = new List<string>();
-        foreach (string path in paths)
-        {
-            if (Directory.Exists(path))
-            {
-                var found = new SortedSet<string>(StringComparer.Ordinal);
-                foreach (string pattern in SeedPatterns) found.UnionWith(Directory.GetFiles(path, pattern));
-                files.AddRange(found);
-            }
-            else files.Add(path);
-        }
-        var seeds = new List<FuzzSeed>();
-        foreach (string file in files)
-        {
-            try
-            {
-                var image = DiskImage.Open(file);
-                if (image.Length < 2048)
-                {
-                    image.Dispose();
-                    error.WriteLine($"ext4codec: fuzz: {file}: skipped, too short to hold a superblock");
-                    continue;
-                }
-                seeds.Add(new FuzzSeed(file, image));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                error.WriteLine($"ext4codec: fuzz: {file}: skipped: {e.Message}");
-            }
-        }
-        return seeds;
-    }
-
-    private static int RunDifferential(List<FuzzSeed> seeds, FuzzOptions options, TextWriter o, TextWriter error, bool asJson)
+    private static int RunDifferential(List<FuzzSeed> seeds, FuzzOptions options, bool mounts, TextWriter o, TextWriter error, bool asJson)
     {
         if (!E2fsckOracle.TryFind(out var oracle, out string why))
         {
             error.WriteLine("ext4codec: fuzz --differential: " + why);
             return ExitCodes.OperationalError;
         }
-        var runner = new DifferentialCampaign(seeds, options, oracle);
+        KernelProfile? kernel = null;
+        if (mounts && DifferentialCampaign.LiveMountsUnavailable(out kernel) is { } noMounts)
+            error.WriteLine("ext4codec: fuzz --differential: no live mounts: " + noMounts);
+        var runner = new DifferentialCampaign(seeds, options, oracle, mounts ? kernel : null);
         var display = new FuzzProgress(error);
-        var report = runner.Run(display.ShowDifferential);
+        runner.Run(display.ShowDifferential);
         display.Finish();
-        if (options.OutputDirectory is not null) report.WriteTsv(Path.Combine(options.OutputDirectory, "differential-" + Name(options.Target) + ".tsv"));
-        if (asJson) CommonOptions.WriteJson(o, report.WriteJson);
-        else report.WriteText(o);
+        var reports = runner.Kernel is null ? new[] { runner.E2fsck } : new[] { runner.E2fsck, runner.Kernel };
+        if (options.OutputDirectory is not null)
+            foreach (var r in reports) r.WriteTsv(Path.Combine(options.OutputDirectory, $"differential-{r.OracleKey}-{Name(options.Target)}.tsv"));
+        var totals = runner.Snapshot();
+        if (asJson)
+        {
+            CommonOptions.WriteJson(o, w =>
+            {
+                w.WriteStartObject();
+                w.WriteNumber("campaign_seed", options.Seed);
+                w.WriteNumber("mutants", totals.Mutants);
+                w.WriteNumber("elapsed_s", Math.Round(totals.Elapsed.TotalSeconds, 1));
+                foreach (var r in reports)
+                {
+                    w.WritePropertyName(r.OracleKey);
+                    r.WriteJson(w);
+                }
+                w.WriteEndObject();
+            });
+        }
+        else
+        {
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"differential: {totals.Mutants} mutants in {totals.Elapsed.TotalSeconds:F0} s"));
+            foreach (var r in reports) r.WriteText(o);
+        }
         return ExitCodes.Clean;
     }
 

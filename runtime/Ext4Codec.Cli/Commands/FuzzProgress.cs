@@ -20,8 +20,12 @@ public sealed class FuzzProgress(TextWriter error)
             $"[{s.Elapsed:hh\\:mm\\:ss}] {s.Execs} mutants ({s.ExecsPerSecond:F0}/s), {s.Mutations} mutations | structures {s.StructuresCovered}/{s.StructuresAvailable}, fields {s.FieldsCovered}/{s.FieldsAvailable} | findings {s.Findings}"));
 
     public void ShowDifferential(DifferentialStats s)
-        => Write(string.Create(CultureInfo.InvariantCulture,
-            $"[{s.Elapsed:hh\\:mm\\:ss}] {s.Mutants} mutants ({s.Mutants / Math.Max(0.001, s.Elapsed.TotalSeconds):F1}/s) | agree {s.Agree}, disagree {s.Disagree} in {s.Classes} classes"));
+    {
+        var c = CultureInfo.InvariantCulture;
+        string line = string.Create(c, $"[{s.Elapsed:hh\\:mm\\:ss}] {s.Mutants} mutants ({s.Mutants / Math.Max(0.001, s.Elapsed.TotalSeconds):F1}/s) | e2fsck: agree {s.E2fsck.Agree}, disagree {s.E2fsck.Disagree} in {s.E2fsck.Classes} classes");
+        if (s.Kernel is { } k) line += string.Create(c, $" | kernel: agree {k.Agree}, disagree {k.Disagree} in {k.Classes} classes");
+        Write(line);
+    }
 
     private void Write(string line)
     {

@@ -8,22 +8,27 @@ using Ext4Codec.Checking;
 namespace Ext4Codec.Fuzzing;
 
 /// <summary>
-/// Where the checker and e2fsck -fn disagreed over a differential campaign, grouped into classes: the mutated
-/// structure field, our verdict and e2fsck's. Each class keeps its count and a few examples (seed, iteration,
-/// the mutation, the first problem each side reported).
+/// Where our verdict and one oracle's (e2fsck -fn, or the running kernel's read-only mount) disagreed over a
+/// differential campaign, grouped into classes: the mutated structure field, our verdict and the oracle's. Each
+/// class keeps its count and a few examples (seed, iteration, the mutation, what each side said first).
 /// </summary>
-public sealed class DifferentialReport(ulong campaignSeed)
+public sealed class DifferentialReport(string oracle, string oracleKey, ulong campaignSeed)
 {
     private const int ExamplesPerClass = 3;
     private readonly Dictionary<string, DisagreementClass> _classes = new(StringComparer.Ordinal);
+    private long _agree, _disagree;
+
+    /// <summary>What we were compared with, for people ("e2fsck -fn", "Linux 6.18.44 -o ro").</summary>
+    public string Oracle { get; } = oracle;
+
+    /// <summary>The oracle's short name in class keys and JSON ("e2fsck", "kernel").</summary>
+    public string OracleKey { get; } = oracleKey;
 
     public ulong CampaignSeed { get; } = campaignSeed;
 
-    public DifferentialStats? Totals { get; private set; }
-
-    public int ClassCount
+    public OracleTally Tally
     {
-        get { lock (_classes) return _classes.Count; }
+        get { lock (_classes) return new OracleTally(_agree, _disagree, _classes.Count); }
     }
 
     /// <summary>The classes, most frequent first.</summary>
@@ -40,22 +45,27 @@ public sealed class DifferentialReport(ulong campaignSeed)
         }
     }
 
-    internal void Finish(DifferentialStats totals) => Totals = totals;
-
-    internal void Add(string seed, long iteration, Mutation mutation, Verdict ours, Verdict theirs, FsckResult result, int e2fsckExit, string e2fsckOutput)
+    /// <summary>Counts one mutant: an agreement, or a disagreement filed under its mutated field and the two verdicts.</summary>
+    internal void Add(string seed, long iteration, Mutation mutation, string ours, string theirs, int ourExit, string ourFirst, int theirExit, string theirFirst)
     {
-        string field = mutation.Target.Layout.SpecName + "." + mutation.TopField;
-        string key = field + " ours=" + Name(ours) + " e2fsck=" + Name(theirs);
-        var example = new DisagreementExample(seed, iteration, mutation.Describe(), result.ExitCode, FirstFinding(result), e2fsckExit, FirstProblem(e2fsckOutput));
         lock (_classes)
         {
+            if (ours == theirs)
+            {
+                _agree++;
+                return;
+            }
+            _disagree++;
+            string field = mutation.Target.Layout.SpecName + "." + mutation.TopField;
+            string key = field + " ours=" + ours + " " + OracleKey + "=" + theirs;
             if (!_classes.TryGetValue(key, out var c)) _classes[key] = c = new DisagreementClass(key, field, ours, theirs);
             c.Count++;
-            if (c.Examples.Count < ExamplesPerClass) c.Examples.Add(example);
+            if (c.Examples.Count < ExamplesPerClass) c.Examples.Add(new DisagreementExample(seed, iteration, mutation.Describe(), ourExit, ourFirst, theirExit, theirFirst));
         }
     }
 
-    private static string FirstFinding(FsckResult result)
+    /// <summary>The checker's first counted problem, its abort, or its first note.</summary>
+    internal static string FirstFinding(FsckResult result)
     {
         foreach (var f in result.Findings)
             if (f.CountsAsError) return f.Code + ": " + f.Message;
@@ -63,7 +73,7 @@ public sealed class DifferentialReport(ulong campaignSeed)
     }
 
     /// <summary>The first line of e2fsck's output after its pass headings and the version banner: usually its first problem.</summary>
-    private static string FirstProblem(string output)
+    internal static string FirstProblem(string output)
     {
         foreach (string raw in output.Split('\n'))
         {
@@ -78,17 +88,17 @@ public sealed class DifferentialReport(ulong campaignSeed)
 
     public void WriteText(TextWriter o)
     {
-        var t = Totals;
+        var t = Tally;
         var c = CultureInfo.InvariantCulture;
-        if (t is not null)
-            o.WriteLine(string.Create(c, $"differential vs e2fsck -fn: {t.Mutants} mutants in {t.Elapsed.TotalSeconds:F0} s, agree {t.Agree} ({Percent(t.Agree, t.Mutants)}), disagree {t.Disagree} in {t.Classes} classes; campaign seed {CampaignSeed}"));
+        long judged = t.Agree + t.Disagree;
+        o.WriteLine(string.Create(c, $"differential vs {Oracle}: {judged} mutants, agree {t.Agree} ({Percent(t.Agree, judged)}), disagree {t.Disagree} in {t.Classes} classes; campaign seed {CampaignSeed}"));
         foreach (var k in Classes)
         {
             o.WriteLine(string.Create(c, $"  {k.Count,6}  {k.Key}"));
             var e = k.Examples[0];
             o.WriteLine("          e.g. " + e.Mutation);
             o.WriteLine("          ours: " + e.OurFirst);
-            o.WriteLine("          e2fsck: " + e.E2fsckFirst);
+            o.WriteLine("          " + OracleKey + ": " + e.TheirFirst);
         }
     }
 
@@ -97,37 +107,32 @@ public sealed class DifferentialReport(ulong campaignSeed)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         using var o = new StreamWriter(path);
-        o.WriteLine("class\tcount\tfield\tours\te2fsck\tseed\titeration\tmutation\tour_exit\tour_first\te2fsck_exit\te2fsck_first");
+        o.WriteLine($"class\tcount\tfield\tours\t{OracleKey}\tseed\titeration\tmutation\tour_exit\tour_first\t{OracleKey}_exit\t{OracleKey}_first");
         foreach (var k in Classes)
         {
             foreach (var e in k.Examples)
             {
-                o.WriteLine(string.Join('\t', k.Key, k.Count.ToString(CultureInfo.InvariantCulture), k.Field, Name(k.Ours), Name(k.Theirs), e.Seed,
+                o.WriteLine(string.Join('\t', k.Key, k.Count.ToString(CultureInfo.InvariantCulture), k.Field, k.Ours, k.Theirs, e.Seed,
                     e.Iteration.ToString(CultureInfo.InvariantCulture), Clean(e.Mutation), e.OurExit.ToString(CultureInfo.InvariantCulture), Clean(e.OurFirst),
-                    e.E2fsckExit.ToString(CultureInfo.InvariantCulture), Clean(e.E2fsckFirst)));
+                    e.TheirExit.ToString(CultureInfo.InvariantCulture), Clean(e.TheirFirst)));
             }
         }
     }
 
     public void WriteJson(Utf8JsonWriter w)
     {
-        var t = Totals;
+        var t = Tally;
         w.WriteStartObject();
-        w.WriteNumber("campaign_seed", CampaignSeed);
-        if (t is not null)
-        {
-            w.WriteNumber("mutants", t.Mutants);
-            w.WriteNumber("agree", t.Agree);
-            w.WriteNumber("disagree", t.Disagree);
-            w.WriteNumber("elapsed_s", Math.Round(t.Elapsed.TotalSeconds, 1));
-        }
+        w.WriteString("oracle", Oracle);
+        w.WriteNumber("agree", t.Agree);
+        w.WriteNumber("disagree", t.Disagree);
         w.WriteStartArray("classes");
         foreach (var k in Classes)
         {
             w.WriteStartObject();
             w.WriteString("field", k.Field);
-            w.WriteString("ours", Name(k.Ours));
-            w.WriteString("e2fsck", Name(k.Theirs));
+            w.WriteString("ours", k.Ours);
+            w.WriteString(OracleKey, k.Theirs);
             w.WriteNumber("count", k.Count);
             w.WriteStartArray("examples");
             foreach (var e in k.Examples)
@@ -138,8 +143,8 @@ public sealed class DifferentialReport(ulong campaignSeed)
                 w.WriteString("mutation", e.Mutation);
                 w.WriteNumber("our_exit", e.OurExit);
                 w.WriteString("our_first", e.OurFirst);
-                w.WriteNumber("e2fsck_exit", e.E2fsckExit);
-                w.WriteString("e2fsck_first", e.E2fsckFirst);
+                w.WriteNumber(OracleKey + "_exit", e.TheirExit);
+                w.WriteString(OracleKey + "_first", e.TheirFirst);
                 w.WriteEndObject();
             }
             w.WriteEndArray();

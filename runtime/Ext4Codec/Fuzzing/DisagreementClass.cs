@@ -3,15 +3,17 @@ using System.Collections.Generic;
 namespace Ext4Codec.Fuzzing;
 
 /// <summary>One kind of disagreement: a structure field, and what each side said about mutants of it.</summary>
-public sealed class DisagreementClass(string key, string field, Verdict ours, Verdict theirs)
+public sealed class DisagreementClass(string key, string field, string ours, string theirs)
 {
     public string Key { get; } = key;
 
     public string Field { get; } = field;
 
-    public Verdict Ours { get; } = ours;
+    /// <summary>Our verdict at the level compared (e.g. "errors", or a predicted mount outcome "fail:EUCLEAN").</summary>
+    public string Ours { get; } = ours;
 
-    public Verdict Theirs { get; } = theirs;
+    /// <summary>The oracle's verdict at the same level.</summary>
+    public string Theirs { get; } = theirs;
 
     public long Count { get; internal set; }
 

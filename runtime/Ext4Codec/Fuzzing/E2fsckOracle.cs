@@ -1,13 +1,15 @@
 using System;
-using System.Diagnostics;
-using System.IO;
+using System.Collections.Generic;
+using Ext4Codec.Live;
 
 namespace Ext4Codec.Fuzzing;
 
 /// <summary>e2fsck -fn, the reference the differential mode compares the checker with: found once, run on an image file.</summary>
 public sealed class E2fsckOracle
 {
-    private static readonly string[] SearchPath = ["/usr/sbin", "/sbin", "/usr/bin", "/bin"];
+    /// <summary>No local e2fsck.conf may change the verdict.</summary>
+    private static readonly Dictionary<string, string> NoConfig = new() { ["E2FSCK_CONFIG"] = "/dev/null" };
+
     private readonly string _path;
 
     private E2fsckOracle(string path) => _path = path;
@@ -17,37 +19,16 @@ public sealed class E2fsckOracle
 
     public static bool TryFind(out E2fsckOracle oracle, out string why)
     {
-        foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (File.Exists(Path.Combine(dir, "e2fsck"))) { oracle = new E2fsckOracle(Path.Combine(dir, "e2fsck")); why = ""; return true; }
-        }
-        foreach (string dir in SearchPath)
-        {
-            if (File.Exists(Path.Combine(dir, "e2fsck"))) { oracle = new E2fsckOracle(Path.Combine(dir, "e2fsck")); why = ""; return true; }
-        }
-        oracle = null!;
-        why = "e2fsck is not installed (Debian: apt-get install e2fsprogs)";
-        return false;
+        string? path = SystemTool.Find("e2fsck");
+        oracle = path is null ? null! : new E2fsckOracle(path);
+        why = path is null ? "e2fsck is not installed (Debian: apt-get install e2fsprogs)" : "";
+        return path is not null;
     }
 
     /// <summary>Runs e2fsck -fn on <paramref name="imagePath"/>: its exit code (-1 when killed after <see cref="Timeout"/>) and output.</summary>
     public (int Exit, string Output) Run(string imagePath)
     {
-        var psi = new ProcessStartInfo(_path) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        psi.ArgumentList.Add("-fn");
-        psi.ArgumentList.Add(imagePath);
-        // No local e2fsck.conf may change the verdict.
-        psi.Environment["E2FSCK_CONFIG"] = "/dev/null";
-        using var process = Process.Start(psi) ?? throw new IOException("cannot start " + _path);
-        process.StandardInput.Close();
-        var errors = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEndAsync();
-        if (!process.WaitForExit(Timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-            return (-1, output.Result + errors.Result);
-        }
-        return (process.ExitCode, output.Result + errors.Result);
+        var run = SystemTool.Run(_path, ["-fn", imagePath], Timeout, NoConfig);
+        return (run.Exit ?? -1, run.Output + run.Errors);
     }
 }

@@ -37,4 +37,29 @@ internal static class Errno
         EUCLEAN => 117,
         _ => 0,
     };
+
+    /// <summary>The name of a positive errno as mount(8)'s libmount debug output gives it ("E" and the number when not listed).</summary>
+    public static string Name(int number) => number switch
+    {
+        1 => "EPERM",
+        2 => "ENOENT",
+        5 => EIO,
+        6 => ENXIO,
+        7 => E2BIG,
+        12 => ENOMEM,
+        13 => "EACCES",
+        15 => "ENOTBLK",
+        16 => EBUSY,
+        19 => "ENODEV",
+        22 => EINVAL,
+        27 => EFBIG,
+        28 => "ENOSPC",
+        30 => EROFS,
+        34 => "ERANGE",
+        74 => EBADMSG,
+        75 => "EOVERFLOW",
+        95 => "EOPNOTSUPP",
+        117 => EUCLEAN,
+        _ => "E" + number.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 }

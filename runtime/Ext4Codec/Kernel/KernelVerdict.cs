@@ -11,6 +11,9 @@ public sealed record KernelVerdict(KernelProfile Profile, MountOutcome Rw, Mount
             : Ro.Mounted || RoNoLoad.Mounted ? "ro"
             : "refuse";
 
+    /// <summary>The outcome of one of the three requests.</summary>
+    public MountOutcome For(MountRequest request) => request == MountRequest.Rw ? Rw : request == MountRequest.Ro ? Ro : RoNoLoad;
+
     /// <summary>The deciding line of the default (rw) attempt.</summary>
     public string Message => Rw.Message;
 

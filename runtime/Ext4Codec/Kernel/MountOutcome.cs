@@ -19,4 +19,12 @@ public sealed record MountOutcome(MountRequest Request, bool Mounted, bool ReadO
 {
     /// <summary>The line that states the verdict: the refusing check's own line, the forced read-only line, or the "mounted filesystem" line.</summary>
     public string Message { get; init; } = "";
+
+    /// <summary>
+    /// The outcome in the form a live mount is recorded in (<see cref="Live.LiveMount.Observable"/>): ok (ok:rw or
+    /// ok:ro for a read-write request), fail:ERRNO, or hang.
+    /// </summary>
+    public string Observable
+        => !Mounted ? (Errno == "hang" ? "hang" : "fail:" + Errno)
+            : Request.ReadOnly ? "ok" : "ok:" + (ReadOnly ? "ro" : "rw");
 }

@@ -1,7 +1,5 @@
 using System;
-using System.Diagnostics;
-using System.IO;
-using System.Linq;
+using Ext4Codec.Live;
 
 namespace Ext4Codec.Tests.Corpus;
 
@@ -9,21 +7,12 @@ namespace Ext4Codec.Tests.Corpus;
 public static class ExternalTool
 {
     /// <summary>The tool's path (the sbin directories included, where e2fsprogs lives), or null when it is not installed.</summary>
-    public static string? Find(string name)
-        => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Concat(["/usr/sbin", "/sbin", "/usr/bin", "/bin"])
-            .Where(dir => dir.Length > 0)
-            .Select(dir => Path.Combine(dir, name))
-            .FirstOrDefault(File.Exists);
+    public static string? Find(string name) => SystemTool.Find(name);
 
     /// <summary>Runs the tool to completion: its exit code, standard output and standard error.</summary>
     public static (int Exit, string Output, string Errors) Run(string name, params string[] args)
     {
-        var psi = new ProcessStartInfo(Find(name) ?? name) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var errors = p.StandardError.ReadToEndAsync();
-        string output = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, output, errors.Result);
+        var run = SystemTool.Run(name, args, TimeSpan.FromMinutes(10));
+        return (run.Exit ?? -1, run.Output, run.Errors);
     }
 }

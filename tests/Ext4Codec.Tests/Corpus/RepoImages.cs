@@ -62,6 +62,15 @@ public static class RepoImages
 
     public static string PathOf(string relative) => Path.Combine(Root, relative);
 
+    /// <summary>The bytes of a gzip image (a path, absolute or relative to the repository root).</summary>
+    public static byte[] Decompress(string path)
+    {
+        using var input = new System.IO.Compression.GZipStream(File.OpenRead(PathOf(path)), System.IO.Compression.CompressionMode.Decompress);
+        var output = new MemoryStream();
+        input.CopyTo(output);
+        return output.ToArray();
+    }
+
     /// <summary>The file beside a kernel image with the same name, e.g. its <c>.tree</c> dump.</summary>
     public static string Beside(string imagePath, string extension) => imagePath[..^".img.gz".Length] + extension;
 }

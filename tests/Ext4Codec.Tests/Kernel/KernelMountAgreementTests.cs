@@ -40,9 +40,9 @@ public sealed class KernelMountAgreementTests(ITestOutputHelper output)
             var verdict = KernelMountModel.Judge(image, journal, KernelProfile.Linux6_18);
             foreach (var request in Requests)
             {
-                var outcome = ObservedMount.Predicted(verdict, request);
+                var outcome = verdict.For(request);
                 var (observed, messages) = row.For(request);
-                string predicted = ObservedMount.Form(outcome);
+                string predicted = outcome.Observable;
                 judged++;
                 if (predicted != observed)
                 {

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Linq;
 using Ext4Codec.Imaging;
 using Ext4Codec.Kernel;
+using Ext4Codec.Live;
 using Ext4Codec.Tests.Corpus;
 using Xunit;
 using Xunit.Abstractions;
@@ -12,7 +13,7 @@ namespace Ext4Codec.Tests.Kernel;
 
 /// <summary>
 /// The kernel mount model against the kernel this test runs on: every e2fsprogs test image is loop-mounted
-/// -o ro,noload, -o ro and -o rw (each on a fresh copy, see <see cref="LoopMount"/>) and the outcome — mounted or
+/// -o ro,noload, -o ro and -o rw (each on a fresh copy, see <see cref="LoopMounter"/>) and the outcome — mounted or
 /// refused, the errno, read-write or forced read-only — is compared with the prediction. Unlike
 /// <see cref="KernelMountAgreementTests"/>, which replays a recorded run, this asks the live kernel, so it needs root,
 /// loop devices and a kernel the model profiles; it skips elsewhere.
@@ -26,15 +27,15 @@ public sealed class LiveKernelMountTests(ITestOutputHelper output)
     [SkippableFact]
     public void Outcomes_agree_with_the_running_kernel()
     {
-        Skip.If(LoopMount.SkipReason is not null, LoopMount.SkipReason);
-        Skip.IfNot(KernelProfile.TryGet(LoopMount.KernelRelease, out var profile),
-            $"the running kernel is {LoopMount.KernelRelease}; the mount model profiles only Linux {string.Join(", ", KernelProfile.Known.Select(p => p.Version))}; live mounts skipped");
+        Skip.If(LoopMounter.Unavailable is not null, LoopMounter.Unavailable + "; skipped");
+        Skip.IfNot(KernelProfile.TryGet(LoopMounter.KernelRelease, out var profile),
+            $"the running kernel is {LoopMounter.KernelRelease}; the mount model profiles only Linux {string.Join(", ", KernelProfile.Known.Select(p => p.Version))}; live mounts skipped");
         Skip.If(E2fsCorpus.Root is null, E2fsCorpus.SkipReason);
         var clock = Stopwatch.StartNew();
         var agreeBy = new Dictionary<MountRequest, int>();
         int agree = 0, judged = 0;
         List<string> stillAttached;
-        using (var loop = new LoopMount())
+        using (var loop = new LoopMounter())
         {
             foreach (var row in E2fsCorpus.Manifest)
             {
@@ -47,9 +48,10 @@ public sealed class LiveKernelMountTests(ITestOutputHelper output)
                     verdict = KernelMountModel.Judge(image, journal, profile);
                 foreach (var request in Requests)
                 {
-                    var outcome = ObservedMount.Predicted(verdict, request);
-                    string predicted = ObservedMount.Form(outcome);
-                    var (observed, messages) = loop.Attempt(extracted.Path, journalFile, request);
+                    var outcome = verdict.For(request);
+                    string predicted = outcome.Observable;
+                    var live = loop.Attempt(extracted.Path, journalFile, request);
+                    string observed = live.Observable(request), messages = live.JoinedMessages;
                     judged++;
                     if (predicted != observed)
                     {
@@ -66,7 +68,7 @@ public sealed class LiveKernelMountTests(ITestOutputHelper output)
         double rate = (double)agree / judged;
         foreach (var request in Requests)
             output.WriteLine($"-o {request.Options}: {agreeBy.GetValueOrDefault(request)}/{judged / Requests.Length}");
-        output.WriteLine($"outcomes: {agree}/{judged} = {rate:P1} with Linux {LoopMount.KernelRelease}, in {clock.Elapsed.TotalSeconds:F0} s");
+        output.WriteLine($"outcomes: {agree}/{judged} = {rate:P1} with Linux {LoopMounter.KernelRelease}, in {clock.Elapsed.TotalSeconds:F0} s");
         Assert.Empty(stillAttached);
         Assert.True(rate >= Floor, $"agreement with the running kernel {rate:P1} is below {Floor:P0}");
     }

@@ -31,7 +31,7 @@ public sealed record ObservedMount(string Id, string RoNoLoad, string RoNoLoadMe
         return rows;
     }
 
-    /// <summary>The observed outcome (in the form of <see cref="Form"/>) and messages of one request.</summary>
+    /// <summary>The observed outcome (in the form of <see cref="MountOutcome.Observable"/>) and messages of one request.</summary>
     public (string Outcome, string Messages) For(MountRequest request)
     {
         if (request == MountRequest.RoNoLoad) return (RoNoLoad, RoNoLoadMessages);
@@ -40,22 +40,11 @@ public sealed record ObservedMount(string Id, string RoNoLoad, string RoNoLoadMe
     }
 
     /// <summary>
-    /// An observed outcome (ok, fail:ERRNO, hang) in the form of <see cref="Form"/>: a successful rw request becomes
+    /// An observed outcome (ok, fail:ERRNO, hang) in the form of <see cref="MountOutcome.Observable"/>: a successful rw request becomes
     /// ok:rw or ok:ro by its mode; "rw>ro" (read-write at mount, read-only after ls -R met an error) is a read-write mount.
     /// </summary>
     public static string Outcome(MountRequest request, string outcome, string rwMode)
         => request == MountRequest.Rw && outcome == "ok" ? "ok:" + (rwMode == "rw>ro" ? "rw" : rwMode) : outcome;
-
-    /// <summary>The model's outcome for one request.</summary>
-    public static MountOutcome Predicted(KernelVerdict verdict, MountRequest request)
-        => request == MountRequest.Rw ? verdict.Rw : request == MountRequest.Ro ? verdict.Ro : verdict.RoNoLoad;
-
-    /// <summary>A predicted outcome in the observed form: ok (ok:rw / ok:ro for the rw request), fail:ERRNO, or hang.</summary>
-    public static string Form(MountOutcome outcome)
-    {
-        if (!outcome.Mounted) return outcome.Errno == "hang" ? "hang" : "fail:" + outcome.Errno;
-        return outcome.Request == MountRequest.Rw ? "ok:" + (outcome.ReadOnly ? "ro" : "rw") : "ok";
-    }
 
     /// <summary>The observed messages with the observer's device names written as the model writes them.</summary>
     public static string Normalise(string messages)

@@ -3,13 +3,13 @@ using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Ext4Codec.Tests.Kernel;
+namespace Ext4Codec.Live;
 
 /// <summary>
 /// The kernel log records logged after <see cref="Open"/>, read from /dev/kmsg (one record per read(2):
 /// "prio,seq,usec,flags;text", then " KEY=value" continuation lines). Without /dev/kmsg it reads nothing.
 /// </summary>
-internal sealed class KernelLog : IDisposable
+public sealed partial class KernelLog : IDisposable
 {
     private const int ORdOnly = 0;
     private const int ONonBlock = 0x800;
@@ -52,15 +52,15 @@ internal sealed class KernelLog : IDisposable
         if (fd >= 0) close(fd);
     }
 
-    [DllImport("libc", SetLastError = true)]
-    private static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int open(string path, int flags);
 
-    [DllImport("libc", SetLastError = true)]
-    private static extern nint read(int fd, byte[] buffer, nint count);
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial nint read(int fd, byte[] buffer, nint count);
 
-    [DllImport("libc", SetLastError = true)]
-    private static extern long lseek(int fd, long offset, int whence);
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial long lseek(int fd, long offset, int whence);
 
-    [DllImport("libc")]
-    private static extern int close(int fd);
+    [LibraryImport("libc")]
+    private static partial int close(int fd);
 }
