@@ -49,6 +49,8 @@ public sealed class SpecGenerator : IIncrementalGenerator
         foreach (var set in unit.FlagSets) Add(spc, prefix + set.TypeName + ".g.cs", FlagSetEmitter.Emit(set, unit.Namespace));
         foreach (var s in unit.Structs) Add(spc, prefix + s.TypeName + ".g.cs", new StructEmitter(s, unit).Emit());
         foreach (var t in unit.Tlvs) Add(spc, prefix + t.TypeName + ".g.cs", TlvEmitter.Emit(t, unit));
+        if (unit.Proposals.Count > 0) Add(spc, prefix + "SpecProposals.g.cs", VersioningEmitter.EmitProposals(unit));
+        if (unit.Profiles.Count > 0) Add(spc, prefix + "ReaderProfiles.g.cs", VersioningEmitter.EmitProfiles(unit));
     }
 
     private static void Add(SourceProductionContext spc, string hint, string text)

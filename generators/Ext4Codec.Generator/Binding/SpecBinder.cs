@@ -81,11 +81,15 @@ public sealed partial class SpecBinder
                 tlvs.Add(t);
             }
         }
+        CollectProposals(files);
+        ApplyExtensions(files, flagSets, structs, tlvs);
         foreach (var s in structs) ResolveSize(s, new HashSet<string>());
         foreach (var s in structs) CheckStruct(s);
         foreach (var t in tlvs) CheckTlv(t);
+        var proposals = ResolveProposals(tlvs);
+        var profiles = ResolveProfiles(files, tlvs);
         var sizes = structs.Select(s => new StructSize(s.SpecName, s.TypeName, s.Size)).ToEquatableArray();
-        return new CodegenUnit(ns, flagSets.ToEquatableArray(), structs.ToEquatableArray(), tlvs.ToEquatableArray(), sizes);
+        return new CodegenUnit(ns, flagSets.ToEquatableArray(), structs.ToEquatableArray(), tlvs.ToEquatableArray(), sizes, proposals, profiles);
     }
 
     private void CheckFlagSet(FlagSetSpec set)

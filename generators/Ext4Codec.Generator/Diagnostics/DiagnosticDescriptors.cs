@@ -59,9 +59,18 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor Unterminated = Error("SPEC016", "Unterminated block",
         "'{0}' has no 'end'", "Close the block with 'end' on its own line.");
 
+    public static readonly DiagnosticDescriptor BadExtension = Error("SPEC017", "Invalid extension",
+        "Extension of '{0}': {1}", "Extend a flag set, enum, TLV family or structure declared in the same namespace; new fields must lie inside a reserved u8[] field and new flags must take free bits.");
+
+    public static readonly DiagnosticDescriptor BadProposal = Error("SPEC018", "Invalid proposal",
+        "Proposal '{0}': {1}", "Declare each proposal an extension names with a 'proposal' block, and gate only members it adds on a member of a declared flag set.");
+
+    public static readonly DiagnosticDescriptor BadProfile = Error("SPEC019", "Invalid profile",
+        "Profile '{0}': {1}", "Start from a declared profile, and name only declared flag sets, enums, TLV families and their members.");
+
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         Syntax, UnknownType, Overlap, Gap, SizeMismatch, BadCondition, Duplicate, UnknownField, MissingNamespace,
-        UnknownFlagSet, ValueTooLarge, Recursive, BadChecksum, BadTlv, BadSize, Unterminated);
+        UnknownFlagSet, ValueTooLarge, Recursive, BadChecksum, BadTlv, BadSize, Unterminated, BadExtension, BadProposal, BadProfile);
 
     public static DiagnosticDescriptor ById(string id)
     {

@@ -17,7 +17,8 @@ public static class FlagSetEmitter
         if (set.IsFlags && set.Members.Count == 0) w.Line("None = 0,");
         foreach (var m in set.Members)
         {
-            string doc = m.Doc + (m.Display.Length > 0 ? " (" + m.Display + ")" : "") + (m.Since.Length > 0 ? " Since " + m.Since + "." : "");
+            string doc = m.Doc + (m.Display.Length > 0 ? " (" + m.Display + ")" : "") + (m.Since.Length > 0 ? " Since " + m.Since + "." : "")
+                + (m.Proposal.Length > 0 ? " Proposal: " + m.Proposal + "." : "");
             w.Doc(doc.Trim());
             w.Line(Names.Id(m.Name) + " = " + Names.Hex(m.Value) + ",");
         }
@@ -26,7 +27,7 @@ public static class FlagSetEmitter
         w.Line("/// <summary>Metadata of <see cref=\"" + set.TypeName + "\"/>: values, display names, versions.</summary>");
         w.Open("public static partial class " + set.TypeName + "Info");
         w.Open("public static readonly FlagSetLayout Layout = new FlagSetLayout(" + L(set.TypeName) + ", " + (set.IsFlags ? "true" : "false") + ", " + Names.Int(LayoutMath.Width(set.Base)) + ", " + L(set.Doc) + ", new FlagLayout[]");
-        foreach (var m in set.Members) w.Line("new FlagLayout(" + Names.Hex(m.Value) + ", " + L(m.Name) + ", " + L(m.Display) + ", " + L(m.Since) + ", " + L(m.Doc) + "),");
+        foreach (var m in set.Members) w.Line("new FlagLayout(" + Names.Hex(m.Value) + ", " + L(m.Name) + ", " + L(m.Display) + ", " + L(m.Since) + ", " + L(m.Doc) + Names.ProposalArgument(m.Proposal) + "),");
         w.Close(");");
         w.Close();
         w.Close();

@@ -66,6 +66,25 @@ public static class Names
 
     public static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>The trailing proposal argument of a layout constructor, left out for the base format.</summary>
+    public static string ProposalArgument(string proposal) => proposal.Length == 0 ? "" : ", " + SourceWriter.Literal(proposal);
+
+    /// <summary>
+    /// A proposal or profile id as a C# member name: each part capitalised, parts joined directly unless the next
+    /// starts with a digit (<c>fc_feature_gate</c> → <c>FcFeatureGate</c>, <c>linux_6_18</c> → <c>Linux_6_18</c>).
+    /// </summary>
+    public static string Member(string id)
+    {
+        var sb = new System.Text.StringBuilder(id.Length);
+        foreach (string part in id.Split('_'))
+        {
+            if (part.Length == 0) continue;
+            if (sb.Length > 0 && char.IsDigit(part[0])) sb.Append('_');
+            sb.Append(char.ToUpperInvariant(part[0])).Append(part, 1, part.Length - 1);
+        }
+        return sb.ToString();
+    }
+
     /// <summary>Checksum method stem: <c>metadata_csum</c> → <c>MetadataCsum</c>.</summary>
     public static string Pascal(string name) => Parsing.SpecParser.PascalCase(name);
 }

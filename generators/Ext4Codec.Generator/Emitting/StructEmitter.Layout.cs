@@ -24,7 +24,7 @@ public sealed partial class StructEmitter
             w.Line("new FieldLayout(" + L(f.Name) + ", " + Names.Int(f.Offset) + ", " + (f.FromEnd ? "true" : "false") + ", " + Names.Int(Width(f)) + ", FieldKind." + f.Type.Kind
                 + ", " + Names.Int(element) + ", " + (LayoutMath.IsSigned(f.Type.Scalar) && f.Type.Kind is Model.FieldKind.Scalar or Model.FieldKind.ScalarArray ? "true" : "false")
                 + ", " + Names.Int(f.Type.Kind == FieldKind.Flexible ? 0 : f.Type.Count) + ", " + (EndianOf(f) == Endian.Big ? "true" : "false") + ", " + L(f.Type.StructName)
-                + ", " + L(f.FlagsType) + ", " + L(f.EnumType) + ", " + L(f.When?.ToString() ?? "") + ", " + L(f.Since) + ", " + L(f.Doc) + "),");
+                + ", " + L(f.FlagsType) + ", " + L(f.EnumType) + ", " + L(f.When?.ToString() ?? "") + ", " + L(f.Since) + ", " + L(f.Doc) + Names.ProposalArgument(f.Proposal) + "),");
         }
         w.Close(",");
         w.Open("new CombineLayout[]");

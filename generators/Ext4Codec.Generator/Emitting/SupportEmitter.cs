@@ -264,7 +264,7 @@ public static class SupportEmitter
     public sealed class FieldLayout
     {
         public FieldLayout(string name, int offset, bool fromEnd, int size, FieldKind kind, int elementSize, bool signed, int count, bool bigEndian,
-            string structName, string flagsType, string enumType, string condition, string since, string doc)
+            string structName, string flagsType, string enumType, string condition, string since, string doc, string proposal = """")
         {
             Name = name;
             Offset = offset;
@@ -281,6 +281,7 @@ public static class SupportEmitter
             Condition = condition;
             Since = since;
             Doc = doc;
+            Proposal = proposal;
         }
 
         public string Name { get; }
@@ -316,6 +317,9 @@ public static class SupportEmitter
         public string Since { get; }
 
         public string Doc { get; }
+
+        /// <summary>The proposals (space separated) whose extension adds this field; empty for the base format.</summary>
+        public string Proposal { get; }
 
         /// <summary>Start of the field in data of <paramref name=""length""/> bytes.</summary>
         public int StartIn(int length) => FromEnd ? length - Offset : Offset;
@@ -478,13 +482,14 @@ public static class SupportEmitter
     /// <summary>One member of a flag set or enum.</summary>
     public sealed class FlagLayout
     {
-        public FlagLayout(ulong value, string name, string display, string since, string doc)
+        public FlagLayout(ulong value, string name, string display, string since, string doc, string proposal = """")
         {
             Value = value;
             Name = name;
             Display = display;
             Since = since;
             Doc = doc;
+            Proposal = proposal;
         }
 
         public ulong Value { get; }
@@ -497,6 +502,9 @@ public static class SupportEmitter
         public string Since { get; }
 
         public string Doc { get; }
+
+        /// <summary>The proposals (space separated) whose extension adds this member; empty for the base format.</summary>
+        public string Proposal { get; }
     }
 
     /// <summary>A flag set or enum as declared.</summary>
@@ -535,7 +543,7 @@ public static class SupportEmitter
     /// <summary>One tag of a tag-length-value family.</summary>
     public sealed class TlvTagLayout
     {
-        public TlvTagLayout(ulong value, string name, string valueStruct, string length, string since, string doc)
+        public TlvTagLayout(ulong value, string name, string valueStruct, string length, string since, string doc, string proposal = """")
         {
             Value = value;
             Name = name;
@@ -543,6 +551,7 @@ public static class SupportEmitter
             Length = length;
             Since = since;
             Doc = doc;
+            Proposal = proposal;
         }
 
         public ulong Value { get; }
@@ -557,6 +566,9 @@ public static class SupportEmitter
         public string Since { get; }
 
         public string Doc { get; }
+
+        /// <summary>The proposals (space separated) whose extension adds this tag; empty for the base format.</summary>
+        public string Proposal { get; }
     }
 
     /// <summary>A tag-length-value family as declared.</summary>
@@ -580,6 +592,195 @@ public static class SupportEmitter
         public string Doc { get; }
 
         public TlvTagLayout[] Tags { get; }
+    }
+
+    /// <summary>Under a proposal, <see cref=""Owner""/>.<see cref=""Member""/> may appear only while <see cref=""FlagSet""/>.<see cref=""Flag""/> is set.</summary>
+    public sealed class GateLayout
+    {
+        public GateLayout(string owner, string member, ulong memberValue, string flagSet, string flag, ulong flagValue, string doc)
+        {
+            Owner = owner;
+            Member = member;
+            MemberValue = memberValue;
+            FlagSet = flagSet;
+            Flag = flag;
+            FlagValue = flagValue;
+            Doc = doc;
+        }
+
+        /// <summary>The TLV family, flag set, enum or structure the gated member belongs to.</summary>
+        public string Owner { get; }
+
+        public string Member { get; }
+
+        /// <summary>The member's value: a tag or flag value, or a field's byte offset.</summary>
+        public ulong MemberValue { get; }
+
+        public string FlagSet { get; }
+
+        public string Flag { get; }
+
+        public ulong FlagValue { get; }
+
+        public string Doc { get; }
+    }
+
+    /// <summary>A format proposal: what it gates on which flag, the sources it rests on, and notes for readers.</summary>
+    public sealed class ProposalLayout
+    {
+        public ProposalLayout(string id, string doc, GateLayout[] gates, string[] sources, string[] notes)
+        {
+            Id = id;
+            Doc = doc;
+            Gates = gates;
+            Sources = sources;
+            Notes = notes;
+        }
+
+        public string Id { get; }
+
+        public string Doc { get; }
+
+        public GateLayout[] Gates { get; }
+
+        public string[] Sources { get; }
+
+        public string[] Notes { get; }
+
+        /// <summary>The gate on a member of <paramref name=""owner""/> with this value, or null when it is not gated.</summary>
+        public GateLayout GateOf(string owner, ulong memberValue)
+        {
+            foreach (var g in Gates)
+            {
+                if (g.Owner == owner && g.MemberValue == memberValue) return g;
+            }
+            return null;
+        }
+    }
+
+    /// <summary>The members of one flag set, enum or TLV family a reader knows, and the source that says so.</summary>
+    public sealed class ProfileKnowledge
+    {
+        public ProfileKnowledge(string set, bool isFlags, ulong[] values, string[] members, string source)
+        {
+            Set = set;
+            IsFlags = isFlags;
+            Values = values;
+            Members = members;
+            Source = source;
+            ulong mask = 0;
+            foreach (ulong v in values) mask |= v;
+            Mask = mask;
+        }
+
+        public string Set { get; }
+
+        public bool IsFlags { get; }
+
+        public ulong[] Values { get; }
+
+        public string[] Members { get; }
+
+        public string Source { get; }
+
+        /// <summary>The known values or-ed together (a flag set's supported mask).</summary>
+        public ulong Mask { get; }
+
+        public bool Contains(ulong value)
+        {
+            foreach (ulong v in Values)
+            {
+                if (v == value) return true;
+            }
+            return false;
+        }
+    }
+
+    /// <summary>One behaviour of a reader, a member of a declared enum.</summary>
+    public sealed class ProfileBehaviour
+    {
+        public ProfileBehaviour(string enumType, string member, ulong value, string source)
+        {
+            Enum = enumType;
+            Member = member;
+            Value = value;
+            Source = source;
+        }
+
+        public string Enum { get; }
+
+        public string Member { get; }
+
+        public ulong Value { get; }
+
+        public string Source { get; }
+    }
+
+    /// <summary>What one version of one reader knows of the format and how it behaves, as the specs declare it.</summary>
+    public sealed class ReaderProfile
+    {
+        public ReaderProfile(string id, string kind, string version, string from, string doc, string[] sources, ProfileKnowledge[] knowledge, ProfileBehaviour[] behaviours)
+        {
+            Id = id;
+            Kind = kind;
+            Version = version;
+            From = from;
+            Doc = doc;
+            Sources = sources;
+            Knowledge = knowledge;
+            Behaviours = behaviours;
+        }
+
+        public string Id { get; }
+
+        public string Kind { get; }
+
+        public string Version { get; }
+
+        /// <summary>The profile this one starts from, or empty.</summary>
+        public string From { get; }
+
+        public string Doc { get; }
+
+        public string[] Sources { get; }
+
+        public ProfileKnowledge[] Knowledge { get; }
+
+        public ProfileBehaviour[] Behaviours { get; }
+
+        /// <summary>What the profile knows of <paramref name=""set""/>, or null when it says nothing about it.</summary>
+        public ProfileKnowledge KnowledgeOf(string set)
+        {
+            foreach (var k in Knowledge)
+            {
+                if (k.Set == set) return k;
+            }
+            return null;
+        }
+
+        /// <summary>Whether the reader knows the member with this value (false when the profile says nothing about the set).</summary>
+        public bool Knows(string set, ulong value)
+        {
+            var k = KnowledgeOf(set);
+            return k != null && k.Contains(value);
+        }
+
+        /// <summary>The known flags of a flag set or-ed together (0 when the profile says nothing about it).</summary>
+        public ulong Mask(string set)
+        {
+            var k = KnowledgeOf(set);
+            return k == null ? 0 : k.Mask;
+        }
+
+        /// <summary>The reader's behaviour of this enum type, or null when the profile does not state one.</summary>
+        public ProfileBehaviour BehaviourOf(string enumType)
+        {
+            foreach (var b in Behaviours)
+            {
+                if (b.Enum == enumType) return b;
+            }
+            return null;
+        }
     }
 ";
 }

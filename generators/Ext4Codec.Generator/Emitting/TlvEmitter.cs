@@ -39,7 +39,7 @@ public static class TlvEmitter
         w.Open("public enum " + t.TypeName + " : " + tagType);
         foreach (var m in t.Members)
         {
-            w.Doc((m.Doc + (m.Since.Length > 0 ? " Since " + m.Since + "." : "")).Trim());
+            w.Doc((m.Doc + (m.Since.Length > 0 ? " Since " + m.Since + "." : "") + (m.Proposal.Length > 0 ? " Proposal: " + m.Proposal + "." : "")).Trim());
             w.Line(Names.Id(m.Name) + " = " + Names.Hex(m.Value) + ",");
         }
         w.Close();
@@ -109,7 +109,7 @@ public static class TlvEmitter
         w.Line();
         w.Open("public static readonly TlvLayout Layout = new TlvLayout(" + L(t.TypeName) + ", " + L(t.Header) + ", " + Names.Int(headerSize) + ", " + L(t.Doc) + ", new TlvTagLayout[]");
         foreach (var m in t.Members)
-            w.Line("new TlvTagLayout(" + Names.Hex(m.Value) + ", " + L(m.Name) + ", " + L(m.ValueStruct) + ", " + L(RuleText(m.Length)) + ", " + L(m.Since) + ", " + L(m.Doc) + "),");
+            w.Line("new TlvTagLayout(" + Names.Hex(m.Value) + ", " + L(m.Name) + ", " + L(m.ValueStruct) + ", " + L(RuleText(m.Length)) + ", " + L(m.Since) + ", " + L(m.Doc) + Names.ProposalArgument(m.Proposal) + "),");
         w.Close(");");
         w.Line();
         w.Open("public static bool IsKnown(" + t.TypeName + " tag)");

@@ -17,6 +17,9 @@ public sealed partial class SpecParser
     private readonly List<FlagSetSpec> _flagSets = new();
     private readonly List<StructSpec> _structs = new();
     private readonly List<TlvSpec> _tlvs = new();
+    private readonly List<ExtensionSpec> _extensions = new();
+    private readonly List<ProposalSpec> _proposals = new();
+    private readonly List<ProfileSpec> _profiles = new();
     private string _namespace = "";
     private int _line;
 
@@ -24,6 +27,9 @@ public sealed partial class SpecParser
     private StructBuilder? _struct;
     private ChecksumBuilder? _checksum;
     private TlvBuilder? _tlv;
+    private ExtensionBuilder? _extension;
+    private ProposalBuilder? _proposal;
+    private ProfileBuilder? _profile;
 
     private SpecParser(string path) => _path = path;
 
@@ -32,7 +38,8 @@ public sealed partial class SpecParser
         var parser = new SpecParser(path);
         parser.Run(text);
         return new ParsedSpec(
-            new SpecFile(path, parser._namespace, parser._flagSets.ToEquatableArray(), parser._structs.ToEquatableArray(), parser._tlvs.ToEquatableArray()),
+            new SpecFile(path, parser._namespace, parser._flagSets.ToEquatableArray(), parser._structs.ToEquatableArray(), parser._tlvs.ToEquatableArray(),
+                parser._extensions.ToEquatableArray(), parser._proposals.ToEquatableArray(), parser._profiles.ToEquatableArray()),
             parser._locations.ToEquatableArray(),
             parser._diagnostics.ToEquatableArray());
     }
@@ -65,7 +72,11 @@ public sealed partial class SpecParser
         if (_struct is not null) Report(DiagnosticDescriptors.Unterminated, 1, 1, "struct " + _struct.SpecName);
         if (_flagSet is not null) Report(DiagnosticDescriptors.Unterminated, 1, 1, _flagSet.TypeName);
         if (_tlv is not null) Report(DiagnosticDescriptors.Unterminated, 1, 1, "tlv " + _tlv.TypeName);
-        if (_namespace.Length == 0 && (_structs.Count > 0 || _flagSets.Count > 0 || _tlvs.Count > 0))
+        if (_extension is not null) Report(DiagnosticDescriptors.Unterminated, 1, 1, "extend " + _extension.Target);
+        if (_proposal is not null) Report(DiagnosticDescriptors.Unterminated, 1, 1, "proposal " + _proposal.Id);
+        if (_profile is not null) Report(DiagnosticDescriptors.Unterminated, 1, 1, "profile " + _profile.Id);
+        bool declares = _structs.Count > 0 || _flagSets.Count > 0 || _tlvs.Count > 0 || _extensions.Count > 0 || _proposals.Count > 0 || _profiles.Count > 0;
+        if (_namespace.Length == 0 && declares)
         {
             _line = 1;
             Report(DiagnosticDescriptors.MissingNamespace, 1, 1);
@@ -99,7 +110,25 @@ public sealed partial class SpecParser
             else ParseTlvLine(c, _tlv);
             return;
         }
-        string keyword = c.ExpectIdent("a declaration (namespace, flags, enum, struct, tlv)");
+        if (_extension is not null)
+        {
+            if (isEnd) { c.Next(); c.ExpectEnd(); _extensions.Add(_extension.Build()); _extension = null; }
+            else ParseExtensionLine(c, _extension);
+            return;
+        }
+        if (_proposal is not null)
+        {
+            if (isEnd) { c.Next(); c.ExpectEnd(); _proposals.Add(_proposal.Build()); _proposal = null; }
+            else ParseProposalLine(c, _proposal);
+            return;
+        }
+        if (_profile is not null)
+        {
+            if (isEnd) { c.Next(); c.ExpectEnd(); _profiles.Add(_profile.Build()); _profile = null; }
+            else ParseProfileLine(c, _profile);
+            return;
+        }
+        string keyword = c.ExpectIdent("a declaration (namespace, flags, enum, struct, tlv, extend, proposal, profile)");
         switch (keyword)
         {
             case "namespace":
@@ -118,6 +147,15 @@ public sealed partial class SpecParser
                 break;
             case "tlv":
                 _tlv = ParseTlvHeader(c);
+                break;
+            case "extend":
+                _extension = ParseExtensionHeader(c);
+                break;
+            case "proposal":
+                _proposal = ParseProposalHeader(c);
+                break;
+            case "profile":
+                _profile = ParseProfileHeader(c);
                 break;
             default:
                 throw new SpecSyntaxException($"Unknown declaration '{keyword}'", 1, keyword.Length);

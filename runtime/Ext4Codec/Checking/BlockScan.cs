@@ -21,6 +21,7 @@ internal sealed class BlockScan(CheckContext ctx)
     private bool _resize;
     private ulong _budget;
     private uint _seed;
+    private bool _tryRepairs;
 
     /// <summary>Blocks (clusters) the map holds: data and mapping blocks.</summary>
     public ulong NumBlocks { get; private set; }
@@ -48,13 +49,25 @@ internal sealed class BlockScan(CheckContext ctx)
         LastInitBlock = -1;
         Broken = false;
         Illegal = false;
+        _tryRepairs = true;
         if ((inode.i_flags & Ext4InodeFlags.EXTENTS_FL) != 0) ScanExtents(inode);
         else ScanIndirect(inode);
     }
 
+    /// <summary>
+    /// ext2fs_extent_header_verify: the magic, no more entries than room, and eh_max within two of what the node
+    /// holds (cap - 2 .. cap, cap = (size - 12) / 12).
+    /// </summary>
+    private static bool HeaderIsValid(ExtentHeaderView h, int size)
+    {
+        int cap = (size - 12) / 12;
+        return h.eh_magic == 0xF30A && h.eh_entries <= h.eh_max && h.eh_max <= cap && h.eh_max >= cap - 2;
+    }
+
+    /// <summary>Reports a problem of the inode's map (not below a node that collides with metadata: try_repairs off there).</summary>
     private void Problem(string code, string message, ulong? block = null)
     {
-        if (!_claim) return;
+        if (!_claim || !_tryRepairs) return;
         _ctx.Report(code, 1, $"inode {_ino}: {message}", ino: _ino, block: block);
     }
 
@@ -69,7 +82,7 @@ internal sealed class BlockScan(CheckContext ctx)
     {
         var root = inode.Data.Slice(InodeLayout.Offsets.i_block, 60);
         var header = new ExtentHeaderView(root);
-        if (header.eh_magic != 0xF30A || header.eh_entries > header.eh_max || 12 + header.eh_max * 12 > 60 || header.eh_depth > MaxDepth)
+        if (!HeaderIsValid(header, 60) || header.eh_depth > MaxDepth)
         {
             Problem("PR_1_MISSING_EXTENT_HEADER", "the extent tree root in i_block has no valid header");
             Broken = true;
@@ -131,13 +144,25 @@ internal sealed class BlockScan(CheckContext ctx)
                 }
                 if (_budget == 0) { Broken = true; return; }
                 _budget--;
+                bool repairs = _tryRepairs;
+                // A node inside the inode tables or bitmaps: e2fsck reports it without counting, and stops repairing below it.
+                if (_claim && _tryRepairs && _ctx.BlockMetadata[child])
+                {
+                    _ctx.Report("PR_1_CRITICAL_METADATA_COLLISION", 1, $"inode {_ino} block {child} conflicts with critical metadata, skipping block checks", ino: _ino, block: child, counts: false);
+                    _tryRepairs = false;
+                }
                 var data = _ctx.Fs.Image.TryRead((long)child * _ctx.Geometry.BlockSize, (int)_ctx.Geometry.BlockSize, out var d) ? d : default;
                 var h = data.IsEmpty ? default : new ExtentHeaderView(data);
-                if (data.IsEmpty || h.eh_magic != 0xF30A || h.eh_entries > h.eh_max || 12 + h.eh_max * 12 > data.Length || h.eh_depth != depth - 1)
+                if (data.IsEmpty || !HeaderIsValid(h, data.Length) || h.eh_depth != depth - 1)
                 {
+                    // Going down into a bad node with repairs off, or into an empty one, fails the whole iteration:
+                    // PR_1_EXTENT_ITERATE_FAILURE declined, then the fatal PR_1_BLOCK_ITERATE.
+                    if (!_tryRepairs && _claim) IterationFails(child, "the node's extent header is invalid");
                     Problem("PR_1_EXTENT_HEADER_INVALID", $"extent tree node at block {child} has an invalid header", child);
+                    _tryRepairs = repairs;
                     continue;
                 }
+                if (h.eh_entries == 0 && _claim) IterationFails(child, "No 'down' extent");
                 if (h.eh_entries > 0)
                 {
                     ulong first = h.eh_depth == 0 ? new ExtentView(data.Slice(12, 12)).ee_block : new ExtentIdxView(data.Slice(12, 12)).ei_block;
@@ -149,8 +174,15 @@ internal sealed class BlockScan(CheckContext ctx)
                     Problem("PR_1_EXTENT_ONLY_CSUM_INVALID", $"extent block {child} passes checks, but its checksum does not match", child);
                 Use(child);
                 start = lblk;
+                _tryRepairs = repairs;
             }
         }
+    }
+
+    private void IterationFails(ulong child, string why)
+    {
+        _ctx.Report("PR_1_EXTENT_ITERATE_FAILURE", 1, $"failed to iterate extents in inode {_ino} (op EXT2_EXTENT_DOWN, blk {child}): {why}", ino: _ino, block: child);
+        throw _ctx.Abort($"error while iterating over blocks in inode {_ino}: {why}");
     }
 
     private void ScanIndirect(InodeView inode)

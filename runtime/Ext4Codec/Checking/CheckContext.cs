@@ -24,6 +24,7 @@ internal sealed class CheckContext
         Hurd = sb.s_creator_os == Ext4CreatorOs.OS_HURD;
         HashSeed = sb.s_hash_seed.ToArray();
         GroupCsum = MetadataCsum || Geometry.Has(Ext4FeatureRoCompat.RO_COMPAT_GDT_CSUM);
+        InlineDataFs = Geometry.Has(Ext4FeatureIncompat.INCOMPAT_INLINE_DATA);
         BlockFound = new Bitset(Geometry.BlocksCount);
         BlockMetadata = new Bitset(Geometry.BlocksCount);
         BlockDup = new Bitset(Geometry.BlocksCount);
@@ -31,7 +32,8 @@ internal sealed class CheckContext
         InodeUsed = new Bitset(inodes);
         InodeDir = new Bitset(inodes);
         InodeBad = new Bitset(inodes);
-        BadSymlink = new Bitset(inodes);
+        InodeBadMap = new Bitset(inodes);
+        InodeCsumFailed = new Bitset(inodes);
         LinksFound = new int[inodes];
         FileType = new Ext4FileType[inodes];
         LinksOnDisk = new ushort[inodes];
@@ -45,6 +47,9 @@ internal sealed class CheckContext
     public bool GroupCsum { get; }
 
     public bool MetadataCsum { get; }
+
+    /// <summary>inlinedata_fs: the inline_data feature, until pass 1 meets the flag without it (then off for the rest of the pass).</summary>
+    public bool InlineDataFs { get; set; }
 
     /// <summary>Made by the Hurd (s_creator_os): no file types in entries, no i_blocks check.</summary>
     public bool Hurd { get; }
@@ -62,8 +67,10 @@ internal sealed class CheckContext
     public Bitset InodeDir { get; }
     /// <summary>Inodes pass 1 found broken beyond checking their contents (pass 2 does not read them).</summary>
     public Bitset InodeBad { get; }
-    /// <summary>Symlinks check_symlink rejects: pass 2 reports them where an entry names them.</summary>
-    public Bitset BadSymlink { get; }
+    /// <summary>In-use inodes whose checksum fails: pass 2 stops where e2fsck must read one of them again.</summary>
+    public Bitset InodeCsumFailed { get; }
+    /// <summary>inode_bad_map: inodes with fields pass 2's process_bad_inode asks about, for every entry that names them.</summary>
+    public Bitset InodeBadMap { get; }
     /// <summary>For each inode in use, the file type its entries must carry (pass 2 checks it without rereading the inode).</summary>
     public Ext4FileType[] FileType { get; }
     /// <summary>inode_link_info: each in-use inode's i_links_count, for pass 4.</summary>
@@ -110,6 +117,22 @@ internal sealed class CheckContext
     {
         Result.ErrorsLeft = true;
         return Abort(reason);
+    }
+
+    /// <summary>ext2fs_file_acl_block: the high half counts only with 64bit.</summary>
+    public ulong FileAcl(InodeView inode) => Geometry.Has(Ext4FeatureIncompat.INCOMPAT_64BIT) ? inode.i_file_acl : inode.i_file_acl_lo;
+
+    /// <summary>An inode by number, as ext2fs_read_inode finds it: false for a number out of range or a slot outside the image.</summary>
+    public bool TryReadInode(uint ino, out InodeView inode)
+    {
+        inode = default;
+        if (ino == 0 || ino > Geometry.InodesCount) return false;
+        long at;
+        try { at = Fs.InodeOffset(ino); }
+        catch (CorruptDataException) { return false; }
+        if (!Fs.Image.TryRead(at, (int)Geometry.InodeSize, out var bytes)) return false;
+        inode = new InodeView(bytes);
+        return true;
     }
 
     public bool IsValidBlock(ulong block) => block >= Geometry.FirstDataBlock && block < Geometry.BlocksCount;

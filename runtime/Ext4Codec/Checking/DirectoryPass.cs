@@ -144,25 +144,10 @@ internal static class DirectoryPass
             var name = data.Slice(offset + 8, nameLen);
             uint ino = entry.inode;
             long at = imageOffset + offset;
-            if (dotState == 0)
-            {
-                if (ino == 0 || nameLen != 1 || name[0] != '.') ctx.Report("PR_2_MISSING_DOT", 2, $"directory inode {dir}: missing '.' in the first block", ino: dir, offset: at);
-                else if (ino != dir) ctx.Report("PR_2_BAD_INODE_DOT", 2, $"directory inode {dir}: '.' points at inode {ino}", ino: dir, offset: at);
-                if (ino != 0) Count(ctx, ino);
-                dotState = 1;
-            }
-            else if (dotState == 1)
-            {
-                if (ino == 0 || nameLen != 2 || name[0] != '.' || name[1] != '.')
-                    ctx.Report("PR_2_MISSING_DOT_DOT", 2, $"directory inode {dir}: missing '..' in the first block", ino: dir, offset: at);
-                else
-                {
-                    SetDotDot(ctx, dir, ino);
-                    Count(ctx, ino);
-                }
-                dotState = 2;
-            }
-            else if (ino != 0 && CheckEntry(ctx, dir, entry, name, at))
+            if (dotState == 0) CheckDot(ctx, dir, entry, data[offset..], at);
+            else if (dotState == 1) CheckDotDot(ctx, dir, entry, name, data[offset..], at);
+            else if (ino == dir) ctx.Report("PR_2_LINK_DOT", 2, $"directory inode {dir}: entry '{Text(name)}' is a link to '.'", ino: dir, offset: at);
+            if (ino != 0 && CheckEntry(ctx, dir, entry, name, at, dotState))
             {
                 if (dx is not null) HtreeCheck.AddName(ctx, dx, logical, name);
                 // e2fsck keeps a dictionary of each block's names: the first repeat marks the directory for pass 3A.
@@ -173,39 +158,63 @@ internal static class DirectoryPass
                     names.Clear(true);
                 }
             }
+            if (dotState < 2) dotState++;
             offset += recLen;
         }
     }
 
-    /// <summary>The checks of one named entry; false when e2fsck moves on to the next entry without counting this one.</summary>
-    private static bool CheckEntry(CheckContext ctx, uint dir, DirEntry2View entry, ReadOnlySpan<byte> name, long at)
+    /// <summary>check_dot: the first entry must be '.' (NUL after the name) naming the directory itself; a longer one could be split.</summary>
+    private static void CheckDot(CheckContext ctx, uint dir, DirEntry2View entry, ReadOnlySpan<byte> raw, long at)
+    {
+        uint ino = entry.inode;
+        if (ino == 0) ctx.Report("PR_2_MISSING_DOT", 2, $"directory inode {dir}: missing '.' in the first block", ino: dir, offset: at);
+        else if (entry.name_len != 1 || raw[8] != '.') ctx.Report("PR_2_1ST_NOT_DOT", 2, $"directory inode {dir}: the first entry is not '.'", ino: dir, offset: at);
+        else if (raw.Length > 9 && raw[9] != 0) ctx.Report("PR_2_DOT_NULL_TERM", 2, $"directory inode {dir}: '.' is not NUL-terminated", ino: dir, offset: at);
+        if (ino != dir) ctx.Report("PR_2_BAD_INODE_DOT", 2, $"directory inode {dir}: '.' points at inode {ino}", ino: dir, offset: at);
+        int recLen = DirBlockWalker.DecodeRecLen(entry.rec_len, ctx.Geometry.BlockSize);
+        if (recLen > 12 && recLen - 12 > 12)
+            ctx.Report("PR_2_SPLIT_DOT", 2, $"directory inode {dir}: '.' is {recLen} bytes and could be split", ino: dir, offset: at, counts: false);
+    }
+
+    /// <summary>check_dotdot: the second entry must be '..' (NUL after the name); it records what '..' names for pass 3.</summary>
+    private static void CheckDotDot(CheckContext ctx, uint dir, DirEntry2View entry, ReadOnlySpan<byte> name, ReadOnlySpan<byte> raw, long at)
+    {
+        uint ino = entry.inode;
+        if (ino == 0) ctx.Report("PR_2_MISSING_DOT_DOT", 2, $"directory inode {dir}: missing '..' in the first block", ino: dir, offset: at);
+        else if (name.Length != 2 || name[0] != '.' || name[1] != '.') ctx.Report("PR_2_2ND_NOT_DOT_DOT", 2, $"directory inode {dir}: the second entry is not '..'", ino: dir, offset: at);
+        else if (raw.Length > 10 && raw[10] != 0) ctx.Report("PR_2_DOT_DOT_NULL_TERM", 2, $"directory inode {dir}: '..' is not NUL-terminated", ino: dir, offset: at);
+        else SetDotDot(ctx, dir, ino);
+    }
+
+    /// <summary>
+    /// check_dir_block's checks of an entry that names an inode ("." and ".." included, <paramref name="dotState"/> 0
+    /// and 1): false when e2fsck moves on to the next entry without counting this one (a bad inode number).
+    /// </summary>
+    private static bool CheckEntry(CheckContext ctx, uint dir, DirEntry2View entry, ReadOnlySpan<byte> name, long at, int dotState)
     {
         var g = ctx.Geometry;
+        var sb = ctx.Fs.SuperBlock;
         uint ino = entry.inode;
-        if (name.Length == 1 && name[0] == '.') { ctx.Report("PR_2_DUP_DOT", 2, $"directory inode {dir}: a second '.' entry", ino: dir, offset: at); return false; }
-        if (name.Length == 2 && name[0] == '.' && name[1] == '.') { ctx.Report("PR_2_DUP_DOT_DOT", 2, $"directory inode {dir}: a second '..' entry", ino: dir, offset: at); return false; }
-        if (ino == dir) { ctx.Report("PR_2_LINK_DOT", 2, $"directory inode {dir}: entry '{Text(name)}' is a link to '.'", ino: dir, offset: at); return false; }
-        if (name.Length == 0) ctx.Report("PR_2_NULL_NAME", 2, $"directory inode {dir}: entry with an empty name", ino: dir, offset: at);
-        else if (name.IndexOfAny((byte)'/', (byte)0) >= 0) ctx.Report("PR_2_BAD_NAME", 2, $"directory inode {dir}: entry '{Text(name)}' has illegal characters", ino: dir, offset: at);
-        if ((ino != 2 && ino < g.FirstInode) || ino > g.InodesCount)
+        string? problem = null, what = null;
+        if ((ino != 2 && ino < g.FirstInode) || ino > g.InodesCount || ino == sb.s_usr_quota_inum || ino == sb.s_grp_quota_inum
+            || ino == sb.s_prj_quota_inum || ino == sb.s_orphan_file_inum)
+            (problem, what) = ("PR_2_BAD_INO", $"entry '{Text(name)}' has bad inode #{ino}");
+        else if (dotState > 1 && name.Length == 1 && name[0] == '.') (problem, what) = ("PR_2_DUP_DOT", "a second '.' entry");
+        else if (dotState > 1 && name.Length == 2 && name[0] == '.' && name[1] == '.') (problem, what) = ("PR_2_DUP_DOT_DOT", "a second '..' entry");
+        else if (dotState > 1 && ino == 2) (problem, what) = ("PR_2_LINK_ROOT", $"entry '{Text(name)}' is a link to the root inode");
+        else if (dotState > 1 && name.Length == 0) (problem, what) = ("PR_2_NULL_NAME", "entry with an empty name");
+        if (problem is not null)
         {
-            ctx.Report("PR_2_BAD_INO", 2, $"directory inode {dir}: entry '{Text(name)}' has bad inode #{ino}", ino: dir, offset: at);
-            return false;
+            ctx.Report(problem, 2, $"directory inode {dir}: {what}", ino: dir, offset: at);
+            if (problem == "PR_2_BAD_INO") return false;
         }
-        if (!ctx.InodeUsed[ino])
-        {
-            ctx.Report("PR_2_UNUSED_INODE", 2, $"directory inode {dir}: entry '{Text(name)}' has deleted/unused inode {ino}", ino: dir, offset: at);
-        }
-        else if (ctx.InodeBad[ino])
-        {
-            ReportBadInode(ctx, ino, dir, name, at);
-        }
-        else if (ctx.BadSymlink[ino])
-        {
-            ctx.Report("PR_2_INVALID_SYMLINK", 2, $"symlink '{Text(name)}' in {dir} (inode {ino}) is invalid", ino: ino, offset: at);
-        }
-        if (ctx.InodeUsed[ino]) CheckFileType(ctx, dir, entry, name, at);
-        if (ctx.InodeDir[ino] && ctx.Dirs.ContainsKey(ino))
+        if (ctx.InodeBadMap[ino]) BadInodes.Process(ctx, ino, dir, at);
+        if (!ctx.InodeUsed[ino]) (problem, what) = ("PR_2_UNUSED_INODE", $"entry '{Text(name)}' has deleted/unused inode {ino}");
+        // A problem found before is asked again here, as check_dir_block asks it a second time.
+        if (problem is not null) ctx.Report(problem, 2, $"directory inode {dir}: {what}", ino: dir, offset: at);
+        CheckFileType(ctx, dir, entry, name, at);
+        if (name.IndexOfAny((byte)'/', (byte)0) >= 0) ctx.Report("PR_2_BAD_NAME", 2, $"directory inode {dir}: entry '{Text(name)}' has illegal characters", ino: dir, offset: at);
+        if (dotState > 1 && ctx.InodeDir[ino] && ctx.Dirs.ContainsKey(ino))
         {
             ref var info = ref CollectionsMarshal.GetValueRefOrNullRef(ctx.Dirs, ino);
             if (info.Parent != 0) ctx.Report("PR_2_LINK_DIR", 2, $"entry '{Text(name)}' in {dir} is a link to directory {ino}, already in {info.Parent}", ino: dir, offset: at);
@@ -213,15 +222,6 @@ internal static class DirectoryPass
         }
         Count(ctx, ino);
         return true;
-    }
-
-    private static void ReportBadInode(CheckContext ctx, uint ino, uint dir, ReadOnlySpan<byte> name, long at)
-    {
-        var inode = ctx.Fs.ReadInode(ino);
-        var type = InodeFacts.Type(inode);
-        if (type is not (Ext4InodeType.S_IFREG or Ext4InodeType.S_IFDIR or Ext4InodeType.S_IFLNK or Ext4InodeType.S_IFCHR
-            or Ext4InodeType.S_IFBLK or Ext4InodeType.S_IFIFO or Ext4InodeType.S_IFSOCK))
-            ctx.Report("PR_2_BAD_MODE", 2, $"inode {ino} ('{Text(name)}' in {dir}) has an invalid mode 0{Convert.ToString(inode.i_mode, 8)}", ino: ino, offset: at);
     }
 
     private static void CheckFileType(CheckContext ctx, uint dir, DirEntry2View entry, ReadOnlySpan<byte> name, long at)
@@ -235,8 +235,20 @@ internal static class DirectoryPass
             if (stored != 0) ctx.Report("PR_2_CLEAR_FILETYPE", 2, $"entry '{Text(name)}' in {dir} has filetype set without the filetype feature", ino: dir, offset: at);
             return;
         }
-        byte expected = (byte)ctx.FileType[entry.inode];
-        if (stored != expected)
+        uint ino = entry.inode;
+        var expectedType = ctx.InodeBadMap[ino] && !ctx.InodeDir[ino] && ctx.FileType[ino] != Ext4FileType.FT_REG_FILE ? Ext4FileType.FT_UNKNOWN : ctx.FileType[ino];
+        // Types not known from pass 1's maps are read from the inode again, and a read whose checksum fails is fatal.
+        if (expectedType is not (Ext4FileType.FT_DIR or Ext4FileType.FT_REG_FILE) && !ctx.InodeBadMap[ino] && ctx.InodeCsumFailed[ino])
+        {
+            ctx.Report("PR_2_READ_INODE", 2, $"ext2fs_read_inode: inode checksum does not match inode while reading inode {ino} in check_filetype", ino: ino, offset: at, counts: false);
+            throw ctx.Abort($"inode {ino} fails its checksum where pass 2 reads it again (check_filetype)");
+        }
+        byte expected = (byte)expectedType;
+        if (stored == expected) return;
+        // A missing type is filled in silently (PR_2_SET_FILETYPE: no prompt, and -n does not count it).
+        if (stored == 0)
+            ctx.Report("PR_2_SET_FILETYPE", 2, $"setting filetype for entry '{Text(name)}' in {dir} (inode {entry.inode}) to {expected}", ino: dir, offset: at, counts: false);
+        else
             ctx.Report("PR_2_BAD_FILETYPE", 2, $"entry '{Text(name)}' in {dir} (inode {entry.inode}) has file type {stored}, should be {expected}", ino: dir, offset: at);
     }
 

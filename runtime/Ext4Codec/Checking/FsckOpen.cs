@@ -17,6 +17,7 @@ internal static class FsckOpen
 {
     private const int SuperblockSize = 1024;
     private const uint MaxBlockSize = 65536;
+    private const string DescSizeError = "Block group descriptor size incorrect";
 
     /// <summary>The filesystem to check, or null (and an operational error in <paramref name="result"/>).</summary>
     /// <param name="view">The copy-on-write view the filesystem reads when a backup was used; the caller disposes it.</param>
@@ -24,6 +25,14 @@ internal static class FsckOpen
     {
         view = null;
         string? primaryError = OpenError(image, Ext4FileSystem.SuperBlockOffset, 0, out bool retry);
+        // Errors that send e2fsck to no backup end the check ("while trying to open"), except a bad descriptor
+        // size, which gets one more try with superblock errors ignored.
+        if (primaryError is not null && !retry)
+        {
+            if (primaryError != DescSizeError || OpenError(image, Ext4FileSystem.SuperBlockOffset, 0, out _, ignoreSuperblockErrors: true) is not null)
+                return Fail(result, primaryError);
+            primaryError = null;
+        }
         Ext4FileSystem? primary = null;
         Corruption geometryError = default;
         bool opened = (primaryError is null || !retry) && Ext4FileSystem.TryOpen(image, false, out primary, out geometryError);
@@ -194,7 +203,7 @@ internal static class FsckOpen
             if (descSize == 0 || (!ignoreSuperblockErrors && (descSize > 1024 || descSize < 64 || (descSize & (descSize - 1)) != 0)))
             {
                 retry = false;
-                return "Block group descriptor size incorrect";
+                return DescSizeError;
             }
         }
         int ratioBits = (int)(sb.s_log_cluster_size - sb.s_log_block_size);

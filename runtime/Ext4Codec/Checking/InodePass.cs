@@ -14,6 +14,11 @@ namespace Ext4Codec.Checking;
 internal static class InodePass
 {
     private const uint XattrMagic = 0xEA020000;
+    private const uint XattrMagicV1 = 0xEA010000;
+    private const int XattrHeaderSize = 32;
+
+    /// <summary>EXT2_XATTR_SIZE_MAX: the largest value check_ext_attr accepts in a block.</summary>
+    private const uint XattrSizeMax = 1u << 24;
 
     public static void Run(CheckContext ctx, List<DirBlock> dirBlocks)
     {
@@ -37,8 +42,9 @@ internal static class InodePass
                 throw ctx.Abort($"error while scanning inodes: the inode table of group {group} is outside the filesystem");
             }
             if (ctx.GroupCsum && (gd.bg_flags & Ext4BgFlags.INODE_UNINIT) != 0) continue;
+            // get_next_blockgroup: with group checksums only the inodes before bg_itable_unused are scanned (none when it is too big).
             uint count = g.InodesPerGroup;
-            if (ctx.GroupCsum && gd.bg_itable_unused <= count) count -= gd.bg_itable_unused;
+            if (ctx.GroupCsum) count = gd.bg_itable_unused >= count ? 0 : count - gd.bg_itable_unused;
             long tableBytes = (long)count * g.InodeSize;
             if (count == 0) continue;
             if (table > (ulong)(fs.Image.Length / g.BlockSize)
@@ -66,7 +72,7 @@ internal static class InodePass
     }
 
     /// <summary>e2fsck_pass1_check_symlink: the target fits where it is kept, has no NUL before i_size, and ends at i_size.</summary>
-    private static bool SymlinkIsValid(CheckContext ctx, uint ino, InodeView inode)
+    public static bool SymlinkIsValid(CheckContext ctx, uint ino, InodeView inode)
     {
         if ((inode.i_flags & (Ext4InodeFlags.IMMUTABLE_FL | Ext4InodeFlags.APPEND_FL)) != 0) return false;
         if (InodeContent.IsInline(inode)) return true;
@@ -142,7 +148,9 @@ internal static class InodePass
         var sb = ctx.Fs.SuperBlock;
         ushort links = inode.i_links_count;
         // The inode scan verifies every non-zero inode's checksum; e2fsck reports it once nothing else is wrong with the inode.
-        if (g.Has(Ext4FeatureRoCompat.RO_COMPAT_METADATA_CSUM) && !inode.VerifyCsum(ctx.Fs.ChecksumSeed, ino) && !IsZero(inode.Data))
+        bool failedCsum = g.Has(Ext4FeatureRoCompat.RO_COMPAT_METADATA_CSUM) && !inode.VerifyCsum(ctx.Fs.ChecksumSeed, ino) && !IsZero(inode.Data);
+        if (failedCsum) ctx.InodeCsumFailed.Set(ino);
+        if (failedCsum)
             ctx.Report("PR_1_INODE_ONLY_CSUM_INVALID", 1, $"inode {ino} passes checks, but its checksum does not match", ino: ino);
         uint dtime = inode.i_dtime;
         if (dtime != 0 && lowDtimeCheck && dtime < g.InodesCount)
@@ -211,49 +219,81 @@ internal static class InodePass
             return;
         }
         if (links == 0) return;
+        InlineDataCheck.Run(ctx, ino, inode, failedCsum);
         if (dtime != 0) ctx.Report("PR_1_SET_DTIME", 1, $"inode {ino} is in use, but has dtime set", ino: ino);
         MarkUsed(ctx, ino, inode);
         var t = InodeFacts.Type(inode);
         bool isDir = t == Ext4InodeType.S_IFDIR;
+        MarkBadFields(ctx, ino, inode, isDir);
+        ulong eaInodeQuota = XattrChecks.ExtraSpace(ctx, ino, inode);
         if (isDir)
         {
             ctx.InodeDir.Set(ino);
             ctx.Dirs[ino] = default;
         }
-        else if (t is not (Ext4InodeType.S_IFREG or Ext4InodeType.S_IFLNK or Ext4InodeType.S_IFCHR or Ext4InodeType.S_IFBLK
-                 or Ext4InodeType.S_IFIFO or Ext4InodeType.S_IFSOCK))
-        {
-            ctx.InodeBad.Set(ino);
-        }
         if ((inode.i_flags & Ext4InodeFlags.EXTENTS_FL) != 0 && !g.Has(Ext4FeatureIncompat.INCOMPAT_EXTENTS))
             ctx.Report("PR_1_EXTENT_FEATURE", 1, $"inode {ino} is in extent format, but the extent feature is not set", ino: ino);
-        if (t is Ext4InodeType.S_IFCHR or Ext4InodeType.S_IFBLK or Ext4InodeType.S_IFIFO or Ext4InodeType.S_IFSOCK)
+        bool special = t is Ext4InodeType.S_IFCHR or Ext4InodeType.S_IFBLK or Ext4InodeType.S_IFIFO or Ext4InodeType.S_IFSOCK;
+        if (special && DeviceInodeIsValid(inode))
         {
-            CheckEa(ctx, ino, inode, eaRefs);
+            if (inode.i_size != 0) ctx.Report("PR_1_SET_NONZSIZE", 1, $"special (device/socket/fifo) inode {ino} has non-zero size", ino: ino);
+            CheckBlocks(ctx, ino, inode, scan, eaRefs, null, null, eaInodeQuota, hasBlocks: false);
             return;
         }
-        if (t == Ext4InodeType.S_IFLNK && !SymlinkIsValid(ctx, ino, inode)) ctx.BadSymlink.Set(ino);
+        if (special || (t == Ext4InodeType.S_IFLNK && !SymlinkIsValid(ctx, ino, inode))
+            || t is not (Ext4InodeType.S_IFREG or Ext4InodeType.S_IFDIR or Ext4InodeType.S_IFLNK or Ext4InodeType.S_IFCHR
+                or Ext4InodeType.S_IFBLK or Ext4InodeType.S_IFIFO or Ext4InodeType.S_IFSOCK))
+        {
+            ctx.InodeBadMap.Set(ino);
+            if (!special && t != Ext4InodeType.S_IFLNK) ctx.InodeBad.Set(ino);
+        }
         if (t == Ext4InodeType.S_IFLNK && InodeContent.IsFastSymlink(inode, g.ClusterSize))
         {
             if ((inode.i_flags & Ext4InodeFlags.EXTENTS_FL) != 0)
                 ctx.Report("PR_1_FAST_SYMLINK_EXTENT_FL", 1, $"fast symlink {ino} has EXTENTS_FL set", ino: ino);
-            CheckEa(ctx, ino, inode, eaRefs);
+            CheckBlocks(ctx, ino, inode, scan, eaRefs, null, null, eaInodeQuota, hasBlocks: false);
             return;
         }
+        if (special) return;
         runs.Clear();
-        CheckBlocks(ctx, ino, inode, scan, eaRefs, isDir ? runs : null, isDir ? dirBlocks : null);
+        CheckBlocks(ctx, ino, inode, scan, eaRefs, isDir ? runs : null, isDir ? dirBlocks : null, eaInodeQuota, hasBlocks: true);
     }
 
+    /// <summary>mark_inode_bad's field checks: what pass 2's process_bad_inode will ask about for each entry naming the inode.</summary>
+    private static void MarkBadFields(CheckContext ctx, uint ino, InodeView inode, bool isDir)
+    {
+        var g = ctx.Geometry;
+        // The Hurd keeps a fragment number and size where Linux keeps l_i_blocks_high.
+        byte frag = ctx.Hurd ? inode.Data[InodeLayout.Offsets.l_i_blocks_high] : (byte)0;
+        byte fsize = ctx.Hurd ? inode.Data[InodeLayout.Offsets.l_i_blocks_high + 1] : (byte)0;
+        if (inode.i_obso_faddr != 0 || frag != 0 || fsize != 0 || (!g.Has(Ext4FeatureIncompat.INCOMPAT_LARGEDIR) && isDir && inode.i_size_high != 0))
+            ctx.InodeBadMap.Set(ino);
+        if (!ctx.Hurd && !g.Has(Ext4FeatureIncompat.INCOMPAT_64BIT) && inode.l_i_file_acl_high != 0) ctx.InodeBadMap.Set(ino);
+        if (!ctx.Hurd && !g.Has(Ext4FeatureRoCompat.RO_COMPAT_HUGE_FILE) && inode.l_i_blocks_high != 0) ctx.InodeBadMap.Set(ino);
+    }
+
+    /// <summary>e2fsck_pass1_check_device_inode: no INDEX or EXTENTS flag, and an immutable or append-only one keeps i_block[4..] zero.</summary>
+    public static bool DeviceInodeIsValid(InodeView inode)
+    {
+        if ((inode.i_flags & (Ext4InodeFlags.INDEX_FL | Ext4InodeFlags.EXTENTS_FL)) != 0) return false;
+        if ((inode.i_flags & (Ext4InodeFlags.IMMUTABLE_FL | Ext4InodeFlags.APPEND_FL)) != 0)
+            for (int i = 4; i < 15; i++)
+                if (inode.i_block(i) != 0) return false;
+        return true;
+    }
+
+    /// <param name="eaInodeQuota">Blocks the in-inode xattrs' EA inode values charge (check_inode_extra_space's ea_ibody_quota).</param>
+    /// <param name="hasBlocks">ext2fs_inode_has_valid_blocks2: false for devices, FIFOs, sockets and fast symlinks, whose i_block holds no block map.</param>
     private static void CheckBlocks(CheckContext ctx, uint ino, InodeView inode, BlockScan scan, Dictionary<ulong, uint> eaRefs,
-        List<(ulong Logical, ulong Physical)>? runs, List<DirBlock>? dirBlocks)
+        List<(ulong Logical, ulong Physical)>? runs, List<DirBlock>? dirBlocks, ulong eaInodeQuota = 0, bool hasBlocks = true)
     {
         var g = ctx.Geometry;
         ulong eaBlocks = CheckEa(ctx, ino, inode, eaRefs);
         bool inline = InodeContent.IsInline(inode);
         bool isDir = InodeFacts.Type(inode) == Ext4InodeType.S_IFDIR;
-        ulong numBlocks = eaBlocks + XattrChecks.InodeBody(ctx, ino, inode);
+        ulong numBlocks = eaBlocks + eaInodeQuota;
         long lastBlock = -1, lastInit = -1;
-        if (!inline)
+        if (!inline && hasBlocks)
         {
             scan.DirBlocks = runs;
             scan.Scan(ino, inode, claim: true);
@@ -314,25 +354,34 @@ internal static class InodePass
         {
             bool extents = g.Has(Ext4FeatureIncompat.INCOMPAT_EXTENTS) && (inode.i_flags & Ext4InodeFlags.EXTENTS_FL) != 0;
             if (lastInit >= 0 && size < (ulong)lastInit * g.BlockSize && (inode.i_flags & Ext4InodeFlags.VERITY_FL) == 0) why = "smaller than its initialised blocks";
+            else if (!extents && size > BlockMappedMaxSize(g)) why = "too big for a direct/indirect-mapped file";
             else if (extents && size > (1UL << (32 + 10 + g.LogBlockSize)) - 1) why = "too big for an extent-mapped file";
         }
         if (why is not null)
             ctx.Report("PR_1_BAD_I_SIZE", 1, $"inode {ino}, i_size is {size}, should be {(ulong)(lastBlock + 1) * g.BlockSize} ({why})", ino: ino);
     }
 
+    /// <summary>ext2_max_sizes: what 12 direct, one indirect, one double and one triple indirect block can map, in bytes.</summary>
+    private static ulong BlockMappedMaxSize(Geometry g)
+    {
+        ulong perBlock = 1UL << (10 + g.LogBlockSize - 2);
+        ulong blocks = 12 + perBlock + perBlock * perBlock + perBlock * perBlock * perBlock;
+        return blocks << (10 + g.LogBlockSize);
+    }
+
     /// <summary>
     /// check_ext_attr: the blocks an xattr block charges the inode — the block itself and the EA inode values its
-    /// entries name — claimed once however many inodes share it, charged to each (0 when it is not valid).
+    /// entries name — claimed once however many inodes share it, charged to each. A block out of range marks the
+    /// inode for pass 2 (PR_2_FILE_ACL_BAD there); otherwise each problem -n declines leaves the block accepted.
     /// </summary>
     private static ulong CheckEa(CheckContext ctx, uint ino, InodeView inode, Dictionary<ulong, uint> eaRefs)
     {
-        ulong blk = inode.i_file_acl;
+        ulong blk = ctx.FileAcl(inode);
         if (blk == 0) return 0;
         var g = ctx.Geometry;
         if (!g.Has(Ext4FeatureCompat.COMPAT_EXT_ATTR) || !ctx.IsValidBlock(blk))
         {
-            ctx.Report("PR_2_FILE_ACL_BAD", 2, $"inode {ino}: i_file_acl {blk} is invalid", ino: ino, block: blk);
-            ctx.InodeBad.Set(ino);
+            ctx.InodeBadMap.Set(ino);
             return 0;
         }
         if (eaRefs.TryGetValue(blk, out uint seen))
@@ -340,45 +389,85 @@ internal static class InodePass
             eaRefs[blk] = seen + 1;
             return 1 + ctx.EaBlockInodeQuota.GetValueOrDefault(blk);
         }
-        if (!ctx.Fs.Image.TryRead((long)blk * g.BlockSize, (int)g.BlockSize, out var data)) return 0;
+        if (!ctx.Fs.Image.TryRead((long)blk * g.BlockSize, (int)g.BlockSize, out var data))
+        {
+            ctx.Report("PR_1_READ_EA_BLOCK", 1, $"error reading extended attribute block {blk} for inode {ino}", ino: ino, block: blk);
+            return 0;
+        }
         var header = new XattrHeaderView(data);
-        if (header.h_magic != XattrMagic)
-        {
-            ctx.Report("PR_1_BAD_EA_BLOCK", 1, $"inode {ino} has a bad extended attribute block {blk}", ino: ino, block: blk);
-            return 0;
-        }
-        if (header.h_blocks != 1)
-        {
-            ctx.Report("PR_1_EA_MULTI_BLOCK", 1, $"extended attribute block {blk} of inode {ino} claims {header.h_blocks} blocks", ino: ino, block: blk);
-            return 0;
-        }
+        bool headerOk = (header.h_magic == XattrMagic || header.h_magic == XattrMagicV1) && header.h_blocks == 1;
+        // libext2fs reports a checksum failure only for a block whose header it accepts.
+        bool failedCsum = headerOk && ctx.MetadataCsum && !header.VerifyCsum(ctx.Fs.ChecksumSeed, blk);
+        if (header.h_magic != XattrMagic) ctx.Report("PR_1_BAD_EA_BLOCK", 1, $"inode {ino} has a bad extended attribute block {blk}", ino: ino, block: blk);
+        if (header.h_blocks != 1) ctx.Report("PR_1_EA_MULTI_BLOCK", 1, $"extended attribute block {blk} has h_blocks > 1", ino: ino, block: blk);
+        ulong quota = EaEntries(ctx, ino, inode, blk, data);
+        // Asked once the block's other problems were declined, as check_ext_attr does.
+        if (failedCsum) ctx.InodeCsumFailed.Set(ino);
+        if (failedCsum)
+            ctx.Report("PR_1_EA_BLOCK_ONLY_CSUM_INVALID", 1, $"inode {ino}: extended attribute block {blk} passes checks, but checksum does not match block", ino: ino, block: blk);
         eaRefs[blk] = 1;
         ctx.Claim(blk);
-        ulong quota = 0;
-        // Entries follow the 32-byte header up to a zero word; an entry naming an EA inode charges that value.
-        for (int at = 32; at + 16 <= data.Length && BinaryPrimitives.ReadUInt32LittleEndian(data[at..]) != 0; at += (data[at] + 16 + 3) & ~3)
-        {
-            if (at + 16 + data[at] > data.Length) break;
-            if (new XattrEntryView(data[at..]).e_value_inum == 0) continue;
-            string? problem = XattrChecks.LargeEaInode(ctx, ino, inode, data[at..], out ulong blocks);
-            if (problem is not null) ctx.Report(problem, 1, $"inode {ino}: extended attribute block {blk} names a bad EA inode ({problem})", ino: ino, block: blk);
-            else quota += blocks;
-        }
-        // Asked only once the block passed every other check, as check_ext_attr does.
-        if (ctx.MetadataCsum && !header.VerifyCsum(ctx.Fs.ChecksumSeed, blk))
-            ctx.Report("PR_1_EA_BLOCK_ONLY_CSUM_INVALID", 1, $"inode {ino}: extended attribute block {blk} passes checks, but checksum does not match block", ino: ino, block: blk);
         if (quota != 0) ctx.EaBlockInodeQuota[blk] = quota;
         return 1 + quota;
     }
 
+    /// <summary>check_ext_attr's entry loop: entries and values may not collide, names need an index, values must fit, hashes must match.</summary>
+    private static ulong EaEntries(CheckContext ctx, uint ino, InodeView inode, ulong blk, ReadOnlySpan<byte> data)
+    {
+        Span<byte> used = data.Length <= 65536 ? stackalloc byte[data.Length] : new byte[data.Length];
+        used.Clear();
+        ulong quota = 0;
+        void Problem(string code, string what) => ctx.Report(code, 1, $"extended attribute block {blk} is corrupt ({what})", ino: ino, block: blk);
+        if (!XattrChecks.Allocate(used, 0, XattrHeaderSize)) Problem("PR_1_EA_ALLOC_COLLISION", "allocation collision");
+        int at = XattrHeaderSize;
+        while (at <= data.Length - 4 && BinaryPrimitives.ReadUInt32LittleEndian(data[at..]) != 0)
+        {
+            int nameLen = data[at];
+            if (!XattrChecks.Allocate(used, at, (nameLen + 16 + 3) & ~3)) { Problem("PR_1_EA_ALLOC_COLLISION", "allocation collision"); break; }
+            var e = new XattrEntryView(data[at..]);
+            if ((byte)e.e_name_index == 0) { Problem("PR_1_EA_BAD_NAME", "invalid name"); break; }
+            if (e.e_value_inum == 0)
+            {
+                if (e.e_value_size > XattrSizeMax || e.e_value_offs + e.e_value_size > (ulong)data.Length) { Problem("PR_1_EA_BAD_VALUE", "invalid value"); break; }
+                int size = (int)e.e_value_size;
+                if (size != 0 && !XattrChecks.Allocate(used, e.e_value_offs, (size + 3) & ~3)) Problem("PR_1_EA_ALLOC_COLLISION", "allocation collision");
+                // The hash reads whole words from the value, padding included, and here e_hash 0 is not exempt.
+                var value = data.Slice(e.e_value_offs, Math.Min((size + 3) & ~3, data.Length - e.e_value_offs));
+                var entry = data.Slice(at, Math.Min(16 + nameLen, data.Length - at));
+                if (e.e_hash != XattrChecks.Hash(entry, value, false) && e.e_hash != XattrChecks.Hash(entry, value, true))
+                    ctx.Report("PR_1_ATTR_HASH", 1, $"extended attribute in inode {ino} has a hash ({e.e_hash}) which is invalid", ino: ino, block: blk);
+            }
+            else
+            {
+                string? problem = XattrChecks.LargeEaInode(ctx, ino, inode, data[at..], out ulong blocks);
+                if (problem is not null) ctx.Report(problem, 1, $"inode {ino}: extended attribute block {blk} names a bad EA inode ({problem})", ino: ino, block: blk);
+                quota += blocks;
+            }
+            at += (nameLen + 16 + 3) & ~3;
+        }
+        if (!XattrChecks.Allocate(used, at, 4)) Problem("PR_1_EA_ALLOC_COLLISION", "allocation collision");
+        return quota;
+    }
+
+    /// <summary>
+    /// adjust_extattr_refcount at the end of pass 1: each block whose references disagree with h_refcount is read
+    /// again, and a read that fails (bad header, bad checksum) is fatal (PR_1_EXTATTR_READ_ABORT).
+    /// </summary>
     private static void CheckEaRefcounts(CheckContext ctx, Dictionary<ulong, uint> eaRefs)
     {
         foreach (var (blk, refs) in eaRefs)
         {
             if (!ctx.Fs.Image.TryRead((long)blk * ctx.Geometry.BlockSize, (int)ctx.Geometry.BlockSize, out var data)) continue;
-            uint stored = new XattrHeaderView(data).h_refcount;
-            if (stored != refs)
-                ctx.Report("PR_1_EXTATTR_REFCOUNT", 1, $"extended attribute block {blk} has reference count {stored}, should be {refs}", block: blk);
+            var header = new XattrHeaderView(data);
+            uint stored = header.h_refcount;
+            if (stored == refs) continue;
+            bool headerOk = (header.h_magic == XattrMagic || header.h_magic == XattrMagicV1) && header.h_blocks == 1;
+            if (!headerOk || (ctx.MetadataCsum && !header.VerifyCsum(ctx.Fs.ChecksumSeed, blk)))
+            {
+                ctx.Report("PR_1_EXTATTR_READ_ABORT", 1, $"error reading extended attribute block {blk} ({(headerOk ? "checksum does not match" : "bad header")})", block: blk, counts: false);
+                throw ctx.Abort($"error reading extended attribute block {blk}");
+            }
+            ctx.Report("PR_1_EXTATTR_REFCOUNT", 1, $"extended attribute block {blk} has reference count {stored}, should be {refs}", block: blk);
         }
     }
 }

@@ -68,7 +68,8 @@ internal static class SuperblockPass
             return;
         }
         uint ino = sb.s_journal_inum;
-        if (ino == 0)
+        // e2fsck_get_journal: a journal UUID names an external journal, whatever s_journal_inum says.
+        if (ino == 0 || sb.s_journal_uuid.IndexOfAnyExcept((byte)0) >= 0)
         {
             ctx.Report("PR_0_CANT_FIND_JOURNAL", 0, "the journal is on an external device that was not given", counts: false);
             throw ctx.AbortInvalid("cannot find the external journal");
@@ -106,13 +107,53 @@ internal static class SuperblockPass
             ctx.Report("PR_0_JOURNAL_UNSUPP_MULTIFS", 0, $"the journal has {jsb.s_nr_users} filesystem users (unsupported)", counts: false);
             throw ctx.AbortInvalid("journal with multiple filesystem users");
         }
-        if (type == (uint)JournalBlockType.SUPERBLOCK_V2 && (jsb.s_feature_ro_compat != 0 || ((uint)jsb.s_feature_incompat & ~0x3Fu) != 0)
-            || type != (uint)JournalBlockType.SUPERBLOCK_V1 && type != (uint)JournalBlockType.SUPERBLOCK_V2
-            || !JournalGeometry.TryRead(jsb, g.BlockSize, out _, out _))
+        string? corrupt = JournalLoadProblem(ctx, jsb, type, ino);
+        if (corrupt is not null)
         {
-            ctx.Report("PR_0_JOURNAL_BAD_SUPER", 0, "the journal superblock is corrupt", ino: ino, counts: false);
+            ctx.Report("PR_0_JOURNAL_BAD_SUPER", 0, "the journal superblock is corrupt: " + corrupt, ino: ino, counts: false);
             throw ctx.AbortInvalid("the journal superblock is corrupt");
         }
+    }
+
+    /// <summary>
+    /// e2fsck_journal_load's checks after the magic (e2fsck/journal.c, 1.47.0), which differ from the kernel's: a log
+    /// block type or an unknown one, unknown incompat or ro_compat features, clashing checksum versions, the
+    /// checksum, the block size, an s_maxlen beyond the journal inode, and a fast-commit area that leaves under 1024
+    /// log blocks. s_first is not checked, and an s_maxlen below the inode's length only shortens the journal.
+    /// </summary>
+    private static string? JournalLoadProblem(CheckContext ctx, JournalSuperblockView jsb, uint type, uint ino)
+    {
+        const uint KnownIncompat = 0x3F;
+        if (type is (uint)JournalBlockType.DESCRIPTOR_BLOCK or (uint)JournalBlockType.COMMIT_BLOCK or (uint)JournalBlockType.REVOKE_BLOCK)
+            return $"its block type is {type}, a log block's";
+        if (type != (uint)JournalBlockType.SUPERBLOCK_V1 && type != (uint)JournalBlockType.SUPERBLOCK_V2)
+        {
+            ctx.Report("PR_0_JOURNAL_UNSUPP_VERSION", 0, $"journal superblock format {type} is not supported", ino: ino, counts: false);
+            return "unsupported format";
+        }
+        bool v2 = type == (uint)JournalBlockType.SUPERBLOCK_V2;
+        uint incompat = v2 ? (uint)jsb.s_feature_incompat : 0, compat = v2 ? (uint)jsb.s_feature_compat : 0;
+        if ((incompat & ~KnownIncompat) != 0)
+        {
+            ctx.Report("PR_0_JOURNAL_UNSUPP_INCOMPAT", 0, $"the journal has unsupported incompatible features 0x{incompat & ~KnownIncompat:x}", ino: ino, counts: false);
+            return "unsupported incompatible features";
+        }
+        if (v2 && jsb.s_feature_ro_compat != 0)
+        {
+            ctx.Report("PR_0_JOURNAL_UNSUPP_ROCOMPAT", 0, "the journal has unsupported read-only compatible features", ino: ino, counts: false);
+            return "unsupported read-only compatible features";
+        }
+        bool csum2 = (incompat & (uint)JournalFeatureIncompat.INCOMPAT_CSUM_V2) != 0, csum3 = (incompat & (uint)JournalFeatureIncompat.INCOMPAT_CSUM_V3) != 0;
+        if (csum2 && csum3) return "both checksum v2 and v3";
+        if ((csum2 || csum3) && (compat & (uint)JournalFeatureCompat.COMPAT_CHECKSUM) != 0) return "checksum v1 with v2 or v3";
+        if ((csum2 || csum3) && ((uint)jsb.s_checksum_type != (uint)JournalChecksumType.CRC32C_CHKSUM || !jsb.VerifyCsum())) return "its checksum does not match";
+        if (jsb.s_blocksize != ctx.Geometry.BlockSize) return "no valid journal superblock found (block size)";
+        ulong total = ctx.Fs.ReadInode(ino).i_size / ctx.Geometry.BlockSize;
+        if (jsb.s_maxlen > total) return "journal too short";
+        uint fc = jsb.s_num_fc_blks != 0 ? jsb.s_num_fc_blks : JournalGeometry.DefaultFastCommitBlocks;
+        // In 32-bit unsigned arithmetic, as e2fsck computes it: an area larger than the journal wraps and passes.
+        if ((incompat & (uint)JournalFeatureIncompat.INCOMPAT_FAST_COMMIT) != 0 && unchecked(jsb.s_maxlen - fc) < 1024) return "incorrect fast commit blocks";
+        return null;
     }
 
     /// <summary>e2fsck_get_journal's inode checks: in use, a regular file, at least 1024 blocks, all of i_size mapped.</summary>
@@ -127,6 +168,11 @@ internal static class SuperblockPass
             if ((inode.i_flags & Ext4InodeFlags.ENCRYPT_FL) != 0) return "it is encrypted";
             ulong blocks = inode.i_size / ctx.Geometry.BlockSize;
             if (blocks < 1024) return $"{blocks} blocks is below the 1024-block minimum";
+            if ((inode.i_flags & Ext4InodeFlags.EXTENTS_FL) != 0)
+            {
+                long last = JournalExtentsLastBlock(ctx, inode);
+                return (ulong)(last + 1) * ctx.Geometry.BlockSize < inode.i_size ? $"its blocks end at logical block {last}, before i_size" : null;
+            }
             var counter = new MappedCounter { First = ctx.Geometry.FirstDataBlock, End = ctx.Geometry.BlocksCount };
             BlockMapper.Walk(ctx.Fs, ino, inode, ref counter);
             if (counter.Illegal) return "it maps blocks outside the filesystem";
@@ -136,6 +182,45 @@ internal static class SuperblockPass
         catch (CorruptDataException e)
         {
             return e.Message;
+        }
+    }
+
+    /// <summary>
+    /// e2fsck_get_journal's walk of an extent-mapped journal (ext2fs_block_iterate3 with process_journal_block): the
+    /// tree's blocks in stored order, order and overlaps not checked, stopping at the first block outside the
+    /// filesystem (or a node whose header is bad); the result is the logical number of the last block reached.
+    /// </summary>
+    private static long JournalExtentsLastBlock(CheckContext ctx, InodeView inode)
+    {
+        long last = -1;
+        ulong budget = ctx.Geometry.BlocksCount + 16;
+        Walk(inode.Data.Slice(InodeLayout.Offsets.i_block, 60), 0);
+        return last;
+
+        // False when the walk aborts.
+        bool Walk(ReadOnlySpan<byte> node, int level)
+        {
+            var h = new ExtentHeaderView(node);
+            if (h.eh_magic != 0xF30A || h.eh_entries > h.eh_max || 12 + h.eh_entries * 12 > node.Length || level > 5) return false;
+            for (int i = 0; i < h.eh_entries; i++)
+            {
+                var entry = node.Slice(12 + i * 12, 12);
+                if (h.eh_depth == 0)
+                {
+                    var x = new ExtentView(entry);
+                    uint len = x.ee_len > 32768 ? x.ee_len - 32768u : x.ee_len;
+                    for (uint j = 0; j < len; j++)
+                    {
+                        if (budget-- == 0 || !ctx.IsValidBlock(x.ee_start + j)) return false;
+                        last = x.ee_block + (long)j;
+                    }
+                    continue;
+                }
+                ulong child = new ExtentIdxView(entry).ei_leaf;
+                if (!ctx.IsValidBlock(child) || budget-- == 0) return false;
+                if (!ctx.Fs.Image.TryRead((long)child * ctx.Geometry.BlockSize, (int)ctx.Geometry.BlockSize, out var data) || !Walk(data, level + 1)) return false;
+            }
+            return true;
         }
     }
 
@@ -179,6 +264,17 @@ internal static class SuperblockPass
         if (g.BlocksPerGroup < 8 || g.InodesPerGroup < g.BlockSize / g.InodeSize)
         {
             ctx.Report("PR_0_MISC_CORRUPT_SUPER", 0, $"blocks per group {g.BlocksPerGroup} or inodes per group {g.InodesPerGroup} out of range", counts: false);
+            throw ctx.Abort("the superblock is corrupt");
+        }
+        // check_super_value's later constants: reserved_gdt_blocks (at most a block of u32), desc_size (at most 1024, a
+        // power of two, checked with or without 64bit), first_ino (11 .. s_inodes_count on a dynamic-revision fs).
+        string? bad = sb.s_reserved_gdt_blocks > g.BlockSize / 4 ? $"reserved_gdt_blocks = {sb.s_reserved_gdt_blocks}"
+            : sb.s_desc_size > 1024 || (sb.s_desc_size & (sb.s_desc_size - 1)) != 0 ? $"desc_size = {sb.s_desc_size}"
+            : sb.s_rev_level != Ext4RevLevel.GOOD_OLD_REV && (sb.s_first_ino < 11 || sb.s_first_ino > sb.s_inodes_count) ? $"first_ino = {sb.s_first_ino}"
+            : null;
+        if (bad is not null)
+        {
+            ctx.Report("PR_0_MISC_CORRUPT_SUPER", 0, $"corruption found in superblock ({bad})", counts: false);
             throw ctx.Abort("the superblock is corrupt");
         }
         if (g.InodeSize > 128)

@@ -16,10 +16,28 @@ internal static class XattrChecks
     private const int ValueHashShift = 16;
 
     /// <summary>
+    /// check_inode_extra_space: i_extra_isize must be 0 or a multiple of 4 from 4 to s_inode_size - 128
+    /// (PR_1_EXTRA_ISIZE; declined, nothing more of the extra space is checked), then the in-inode xattrs.
+    /// Returns the blocks their EA inode values charge the inode.
+    /// </summary>
+    public static ulong ExtraSpace(CheckContext ctx, uint ino, InodeView inode)
+    {
+        int max = inode.Length - 128;
+        if (max <= 0 || !inode.Has_i_extra_isize) return 0;
+        int extra = inode.i_extra_isize;
+        if (extra != 0 && (extra < 4 || extra > max || (extra & 3) != 0))
+        {
+            ctx.Report("PR_1_EXTRA_ISIZE", 1, $"inode {ino} has an extra size ({extra}) which is invalid", ino: ino);
+            return 0;
+        }
+        return InodeBody(ctx, ino, inode);
+    }
+
+    /// <summary>
     /// check_ea_in_inode: walks the in-inode area, reporting its first problem (the walk stops there), and returns
     /// the blocks its EA inode values charge (those met before any problem, as -n leaves them).
     /// </summary>
-    public static ulong InodeBody(CheckContext ctx, uint ino, InodeView inode)
+    private static ulong InodeBody(CheckContext ctx, uint ino, InodeView inode)
     {
         int max = inode.Length - 128;
         if (max <= 0 || !inode.Has_i_extra_isize) return 0;
@@ -82,7 +100,7 @@ internal static class XattrChecks
         if (target < g.FirstInode || target > g.InodesCount) return "PR_1_ATTR_VALUE_EA_INODE";
         if (!ctx.Fs.Image.TryRead(ctx.Fs.InodeOffset(target), (int)g.InodeSize, out var eaBytes)) return "PR_1_ATTR_VALUE_EA_INODE";
         var ea = new InodeView(eaBytes);
-        uint hash = Combine(Hash(entry, default, false), ea.i_atime), signedHash = Combine(Hash(entry, default, true), ea.i_atime);
+        uint hash = WithEaInodeHash(Hash(entry, default, false), ea.i_atime), signedHash = WithEaInodeHash(Hash(entry, default, true), ea.i_atime);
         if (e.e_hash == hash || e.e_hash == signedHash)
         {
             ulong cluster = g.ClusterSize;
@@ -112,10 +130,10 @@ internal static class XattrChecks
     }
 
     /// <summary>ext2fs_ext_attr_hash_entry3 for an EA inode value: the name hash folded with the EA inode's hash (its i_atime).</summary>
-    private static uint Combine(uint hash, uint eaInodeHash) => (hash << ValueHashShift) ^ (hash >> (32 - ValueHashShift)) ^ eaInodeHash;
+    public static uint WithEaInodeHash(uint hash, uint eaInodeHash) => (hash << ValueHashShift) ^ (hash >> (32 - ValueHashShift)) ^ eaInodeHash;
 
     /// <summary>region_allocate: false when the range leaves the area or overlaps what is already allocated.</summary>
-    private static bool Allocate(Span<byte> used, int start, int length)
+    public static bool Allocate(Span<byte> used, int start, int length)
     {
         if (start < 0 || length < 0 || start > used.Length - length) return false;
         var range = used.Slice(start, length);

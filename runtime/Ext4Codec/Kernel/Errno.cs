@@ -59,6 +59,7 @@ internal static class Errno
         74 => EBADMSG,
         75 => "EOVERFLOW",
         95 => "EOPNOTSUPP",
+        125 => "ECANCELED",
         117 => EUCLEAN,
         _ => "E" + number.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };

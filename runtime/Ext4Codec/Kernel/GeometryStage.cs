@@ -68,6 +68,10 @@ internal static class GeometryStage
                 return log.Fail("K_CLUSTER_NE_BLOCK", Errno.EINVAL, "fragment/cluster size (" + MountLog.U(clusterSize) + ") != block size (" + MountLog.U(bs) + ")");
             if (sbi.s_blocks_per_group > bs * 8)
                 return log.Fail("K_BPG_TOO_BIG", Errno.EINVAL, "#blocks per group too big: " + MountLog.U(sbi.s_blocks_per_group));
+            // Observed on 6.18 (fuzzed images, docs/fuzz-differential.md): without bigalloc too, s_clusters_per_group must
+            // equal s_blocks_per_group.
+            if (es.s_clusters_per_group != sbi.s_blocks_per_group)
+                return log.Fail("K_BPG_CPG_MISMATCH", Errno.EINVAL, "blocks per group (" + MountLog.U(sbi.s_blocks_per_group) + ") and clusters per group (" + MountLog.U(es.s_clusters_per_group) + ") inconsistent");
             sbi.s_clusters_per_group = sbi.s_blocks_per_group;
         }
         sbi.s_cluster_ratio = (uint)(clusterSize / bs);

@@ -25,8 +25,11 @@ internal static class JournalStage
         if (sbi.Has(Ext4FeatureCompat.COMPAT_FAST_COMMIT) && sbi.DataMode != DataMode.Journal)
         {
             if (v1) return log.Fail("K_JNL_FC_SET", Errno.EINVAL, "Failed to set fast commit journal feature");
-            // jbd2_journal_initialize_fast_commit: j_last (s_maxlen after the reset) minus the area, in unsigned 64 bits.
-            if (journal.Geometry.MaxLen - (ulong)(long)journal.NumFcBlocks < MinJournalBlocks)
+            // jbd2_journal_initialize_fast_commit: j_last (s_maxlen after the reset) minus the area (s_num_fc_blks, 0 meaning
+            // the default) must leave a minimal log, compared without wrapping (observed on 6.18 with 0x7fffffff, 0x3f785e2a
+            // and 0x9a2e90b0).
+            ulong area = journal.NumFcBlocks == 0 ? JournalGeometry.DefaultFastCommitBlocks : (uint)journal.NumFcBlocks;
+            if (area + MinJournalBlocks > journal.Geometry.MaxLen)
             {
                 log.Add("JBD2: Cannot enable fast commits.");
                 return log.Fail("K_JNL_FC_SET", Errno.EINVAL, "Failed to set fast commit journal feature");
@@ -114,6 +117,11 @@ internal static class JournalStage
             }
             return RecoveryFailed(log, "K_JNL_LOAD_ERROR", errno, KernelLine(e));
         }
+        // do_one_pass(PASS_REPLAY): __getblk of a block past the end of the device fails, which jbd2 reports as
+        // running out of memory (observed on 6.18 with fuzzed tags: docs/fuzz-differential.md).
+        ulong device = sbi.Disk.Blocks((uint)journal.Geometry.BlockSize);
+        foreach (ulong block in r.Replays.Keys)
+            if (device != 0 && block >= device) return RecoveryFailed(log, "J_REPLAY_PAST_DEVICE", Errno.ENOMEM, "JBD2: Out of memory during recovery.");
         if (run.FastCommit is { } fc) return FastCommit(sbi, log, fc);
         return true;
     }
