@@ -27,6 +27,9 @@ public class DiagnosticTests
         { Ns + "tlv R header nosuch tag t length l\nend\n", "SPEC014", 2, 5 },
         { Ns + "struct a size 4\n  0x0 u8[] rest\n  0x0 u32 x\nend\n", "SPEC015", 3, 12 },
         { Ns + "struct a size 4\n  0x0 u32 x\n", "SPEC016", 4, 1 },
+        { Ns + "proposal p\nend\nextend flags Nope proposal p\n  0x1 A\nend\n", "SPEC017", 4, 14 },
+        { Ns + "flags F u8\nend\nextend flags F proposal nosuch\n  0x1 A\nend\n", "SPEC018", 4, 14 },
+        { Ns + "profile r kind k version \"1\"\n  knows Nope all\nend\n", "SPEC019", 3, 9 },
     };
 
     [Theory]

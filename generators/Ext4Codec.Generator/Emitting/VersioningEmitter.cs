@@ -40,13 +40,13 @@ public static class VersioningEmitter
         w.Open("public static partial class ReaderProfiles");
         foreach (var p in unit.Profiles)
         {
-            w.Doc((p.Doc.Length > 0 ? p.Doc : p.Id) + (p.From.Length > 0 ? " Starts from " + p.From + "." : ""));
+            w.Doc((p.Doc.Length > 0 ? p.Doc : p.Id) + (p.From.Length > 0 ? " (starts from " + p.From + ")" : ""));
             w.Line("public static readonly ReaderProfile " + Names.Member(p.Id) + " = new ReaderProfile(").Indent();
             w.Line(L(p.Id) + ", " + L(p.Kind) + ", " + L(p.Version) + ", " + L(p.From) + ", " + L(p.Doc) + ", " + Strings(p.Sources) + ",");
             w.Open("new ProfileKnowledge[]");
             foreach (var k in p.Knows)
             {
-                string values = "new ulong[] { " + string.Join(", ", k.Values.Select(Names.Hex)) + " }";
+                string values = k.Values.Count == 0 ? "new ulong[0]" : "new ulong[] { " + string.Join(", ", k.Values.Select(Names.Hex)) + " }";
                 w.Line("new ProfileKnowledge(" + L(k.Set) + ", " + (k.IsFlags ? "true" : "false") + ", " + values + ", " + Strings(k.Members) + ", " + L(k.Source) + "),");
             }
             w.Close(",");
@@ -81,5 +81,5 @@ public static class VersioningEmitter
     }
 
     private static string Strings(Helpers.EquatableArray<string> items)
-        => "new string[] { " + string.Join(", ", items.Select(SourceWriter.Literal)) + " }";
+        => items.Count == 0 ? "new string[0]" : "new string[] { " + string.Join(", ", items.Select(SourceWriter.Literal)) + " }";
 }
