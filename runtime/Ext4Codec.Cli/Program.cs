@@ -12,6 +12,7 @@ var root = new RootCommand("ext4codec: ext4, jbd2 and fast-commit images, read t
     FcCommand.Create(),
     ReplayCommand.Create(),
     CheckCommand.Create(),
+    CompatCommand.Create(),
     SpecCommand.Create(),
     FuzzCommand.Create(),
 };

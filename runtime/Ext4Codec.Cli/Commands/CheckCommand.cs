@@ -21,7 +21,9 @@ public static class CheckCommand
         var sarif = new Option<string?>("--sarif") { Description = "also write the findings as SARIF 2.1.0 to this file" };
         var kernel = new Option<string>("--kernel") { Description = "kernel profile for the mount verdict", DefaultValueFactory = _ => KernelProfile.Linux6_18.Version };
         var journal = new Option<string?>("--journal") { Description = "external journal device image, for filesystems whose journal is not inside IMAGE" };
-        var command = new Command("check", "Check the filesystem as e2fsck -fn does and predict the kernel's mount verdict (read-only): problem codes, locations, e2fsck's exit code") { image, json, sarif, kernel, journal };
+        var proposal = CommonOptions.Proposal();
+        proposal.Description = "check as e2fsck 1.47.0 taught this format proposal would (its feature bits known, its rules applied); default: e2fsck 1.47.0 as it is";
+        var command = new Command("check", "Check the filesystem as e2fsck -fn does and predict the kernel's mount verdict (read-only): problem codes, locations, e2fsck's exit code") { image, json, sarif, kernel, journal, proposal };
         command.SetAction(parse =>
         {
             string path = parse.GetValue(image)!;
@@ -32,7 +34,9 @@ public static class CheckCommand
                 using var disk = DiskImage.Open(path);
                 using var external = parse.GetValue(journal) is string j ? DiskImage.Open(j) : null;
                 var verdict = KernelMountModel.Judge(disk, external, profile);
-                var result = FsckChecker.Check(disk, ProgressOnTerminal(parse.InvocationConfiguration.Error));
+                string? id = parse.GetValue(proposal);
+                var options = FsckOptions.For(id is null or "none" ? null : Format.SpecProposals.Find(id));
+                var result = FsckChecker.Check(disk, ProgressOnTerminal(parse.InvocationConfiguration.Error), options);
                 ClearProgress(parse.InvocationConfiguration.Error);
                 var o = parse.InvocationConfiguration.Output;
                 if (parse.GetValue(sarif) is string target)

@@ -14,6 +14,24 @@ public static class CommonOptions
 
     public static Option<bool> Json() => new("--json") { Description = "machine-readable output with the kernel's field names" };
 
+    /// <summary>--proposal: the format proposal the image is read under (default: the one its flags show, if any).</summary>
+    public static Option<string> Proposal()
+    {
+        var option = new Option<string>("--proposal") { Description = "read the image as a reader that implements this format proposal (fc_feature, sb_incompat, static_whiteout, none); default: the one the image's flags use" };
+        var ids = new System.Collections.Generic.List<string> { "none" };
+        foreach (var p in Format.SpecProposals.All) ids.Add(p.Id);
+        option.AcceptOnlyFromAmong(ids.ToArray());
+        return option;
+    }
+
+    /// <summary>The proposal named with --proposal, or the one the image's flags show (null: none, or "none" asked for).</summary>
+    public static Format.ProposalLayout? ResolveProposal(ParseResult parse, Option<string> option, Ext4FileSystem fs)
+    {
+        string? id = parse.GetValue(option);
+        if (id == "none") return null;
+        return id is null ? Versioning.ProposalDetector.Single(fs) : Format.SpecProposals.Find(id);
+    }
+
     public static Argument<string> Path(string description, string? defaultValue = null)
     {
         var path = new Argument<string>("path") { Description = description + " (absolute, or <INO> for an inode number)" };

@@ -5,7 +5,10 @@ using System.Text.Json;
 using Ext4Codec.Directories;
 using Ext4Codec.FastCommit;
 using Ext4Codec.Format;
+using Ext4Codec.FileSystem;
+using Ext4Codec.Imaging;
 using Ext4Codec.Journal;
+using Ext4Codec.Reports;
 
 namespace Ext4Codec.Cli.Commands;
 
@@ -16,20 +19,114 @@ public static class FcCommand
     {
         var image = CommonOptions.Image();
         var json = CommonOptions.Json();
-        var command = new Command("fc", "The fast-commit area: every tag decoded, its commit, replayed or not, and the kernel's scan verdict (exit 4 when the scan fails)") { image, json };
-        command.SetAction(parse => CommonOptions.OnImage(parse, image, fs =>
+        var write = new Option<string>("--write") { Description = "write the fast commits a JSON file describes (docs/compat.md) into a copy of IMAGE, then list its area" };
+        var output = new Option<string>("--output", "-o") { Description = "with --write: the new image (must differ from IMAGE)" };
+        var command = new Command("fc", "The fast-commit area: every tag decoded, its commit, replayed or not, and the kernel's scan verdict (exit 4 when the scan fails); --write writes fast commits into a copy") { image, json, write, output };
+        command.SetAction(parse =>
         {
-            var journal = CommonOptions.OpenJournal(fs);
-            if (!journal.Geometry.HasFastCommit && !fs.Geometry.Has(Ext4FeatureCompat.COMPAT_FAST_COMMIT))
-                throw new CommandProblem("neither the filesystem nor its journal has the fast_commit feature");
-            var recovery = JournalScanner.Recover(journal.Store, journal.Geometry);
-            var scan = FcScanner.Scan(journal.Store, recovery, journal.NumFcBlocks, fs.Geometry.InodeSize);
-            var o = parse.InvocationConfiguration.Output;
-            if (parse.GetValue(json)) CommonOptions.WriteJson(o, w => WriteJson(w, scan));
-            else WriteText(o, scan);
-            return scan.Outcome == FcOutcome.Failed ? ExitCodes.ErrorsLeft : ExitCodes.Clean;
-        }));
+            string? commits = parse.GetValue(write);
+            if (commits is not null) return Write(parse, parse.GetValue(image)!, commits, parse.GetValue(output), parse.GetValue(json));
+            return CommonOptions.OnImage(parse, image, fs =>
+            {
+                var o = parse.InvocationConfiguration.Output;
+                var scan = ScanArea(fs);
+                if (parse.GetValue(json)) CommonOptions.WriteJson(o, w => WriteJson(w, scan));
+                else WriteText(o, scan);
+                return scan.Outcome == FcOutcome.Failed ? ExitCodes.ErrorsLeft : ExitCodes.Clean;
+            });
+        });
         return command;
+    }
+
+    private static FcScan ScanArea(Ext4FileSystem fs)
+    {
+        var journal = CommonOptions.OpenJournal(fs);
+        if (!journal.Geometry.HasFastCommit && !fs.Geometry.Has(Ext4FeatureCompat.COMPAT_FAST_COMMIT))
+            throw new CommandProblem("neither the filesystem nor its journal has the fast_commit feature");
+        var recovery = JournalScanner.Recover(journal.Store, journal.Geometry);
+        return FcScanner.Scan(journal.Store, recovery, journal.NumFcBlocks, fs.Geometry.InodeSize, null, (uint)fs.Geometry.Incompat);
+    }
+
+    /// <summary><c>fc IMAGE --write FILE -o OUT</c>: the input copied to OUT, the commits written there; nothing is left behind on refusal.</summary>
+    private static int Write(ParseResult parse, string input, string commitsFile, string? outputPath, bool asJson)
+    {
+        var error = parse.InvocationConfiguration.Error;
+        if (outputPath is null)
+        {
+            error.WriteLine("ext4codec: fc --write needs --output (-o): the input image is never changed");
+            return ExitCodes.OperationalError;
+        }
+        if (Path.GetFullPath(outputPath) == Path.GetFullPath(input))
+        {
+            error.WriteLine("ext4codec: fc --write: the output must be a new file: the input image is never changed");
+            return ExitCodes.OperationalError;
+        }
+        return ImageErrors.Run(input, error, () =>
+        {
+            string text;
+            try
+            {
+                text = File.ReadAllText(commitsFile);
+            }
+            catch (System.Exception e) when (e is IOException or System.UnauthorizedAccessException)
+            {
+                throw new CommandProblem($"{commitsFile}: {e.Message}");
+            }
+            FcWriteReport report;
+            using (var fs = Ext4FileSystem.Open(input))
+            {
+                FcWriteRequest request;
+                try
+                {
+                    request = FcCommitDocument.Parse(text, fs);
+                }
+                catch (JsonSpecException e)
+                {
+                    throw new CommandProblem($"{commitsFile}: {e.Message}");
+                }
+                fs.Image.SaveSparse(outputPath);
+                try
+                {
+                    using var target = DiskImage.OpenWritable(outputPath);
+                    report = FcAreaWriter.Write(target, request);
+                }
+                catch (System.Exception e) when (e is FcWriteRefusedException or CorruptDataException)
+                {
+                    File.Delete(outputPath);
+                    throw new CommandProblem("fast commits not written: " + e.Message);
+                }
+            }
+            using var written = Ext4FileSystem.Open(outputPath);
+            var scan = ScanArea(written);
+            var o = parse.InvocationConfiguration.Output;
+            if (asJson)
+            {
+                CommonOptions.WriteJson(o, w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("output", outputPath);
+                    w.WriteNumber("fc_tid", report.Tid);
+                    w.WriteNumber("first_block", report.FirstBlock);
+                    w.WriteNumber("blocks", report.Blocks);
+                    w.WriteNumber("records", report.Records);
+                    w.WriteNumber("commits", report.Commits);
+                    w.WriteNumber("fc_features", report.HeadFeatures);
+                    w.WriteStartArray("changes");
+                    foreach (string c in report.Changes) w.WriteStringValue(c);
+                    w.WriteEndArray();
+                    w.WritePropertyName("area");
+                    WriteJson(w, scan);
+                    w.WriteEndObject();
+                });
+            }
+            else
+            {
+                o.WriteLine($"{outputPath}: {U((ulong)report.Commits)} fast commits, {U((ulong)report.Records)} records in {U((ulong)report.Blocks)} blocks, tid {U(report.Tid)}");
+                foreach (string c in report.Changes) o.WriteLine("  " + c);
+                WriteText(o, scan);
+            }
+            return ExitCodes.Clean;
+        });
     }
 
     private static void WriteText(TextWriter o, FcScan scan)
@@ -83,6 +180,13 @@ public static class FcCommand
                     w.WriteNumber("fc_ino", r.Ino);
                     w.WriteString("fc_dname", NameText.Escape(r.Name));
                     break;
+                case FcTag.CREAT_DEV:
+                    w.WriteNumber("fc_parent_ino", r.ParentIno);
+                    w.WriteNumber("fc_ino", r.Ino);
+                    w.WriteNumber("fc_mode", r.Mode);
+                    w.WriteNumber("fc_rdev", r.Rdev);
+                    w.WriteString("fc_dname", NameText.Escape(r.Name));
+                    break;
                 case FcTag.INODE:
                     w.WriteNumber("fc_ino", r.Ino);
                     w.WriteNumber("i_mode", r.Mode);
@@ -122,6 +226,7 @@ public static class FcCommand
         FcTag.ADD_RANGE => $"ino {U(r.Ino)} lblk {U(r.Lblk)} len {U(r.Len)} -> {U(r.Pblk)}{(r.Unwritten ? " unwritten" : "")}",
         FcTag.DEL_RANGE => $"ino {U(r.Ino)} lblk {U(r.Lblk)} len {U(r.Len)}",
         FcTag.CREAT or FcTag.LINK or FcTag.UNLINK => $"parent {U(r.ParentIno)} ino {U(r.Ino)} \"{NameText.Escape(r.Name)}\"",
+        FcTag.CREAT_DEV => $"parent {U(r.ParentIno)} ino {U(r.Ino)} \"{NameText.Escape(r.Name)}\" mode {System.Convert.ToString(r.Mode, 8)} rdev {U(r.Rdev >> 8 & 0xFFF)}:{U((r.Rdev & 0xFF) | (r.Rdev >> 12 & 0xFFF00))}",
         FcTag.INODE => $"ino {U(r.Ino)} mode {System.Convert.ToString(r.Mode, 8)} links {U(r.LinksCount)} size {U(r.Size)}",
         FcTag.HEAD => $"features 0x{r.Features.ToString("x", CultureInfo.InvariantCulture)} tid {U(r.Tid)}",
         FcTag.TAIL => $"tid {U(r.Tid)} crc 0x{r.Crc.ToString("x8", CultureInfo.InvariantCulture)}{(r.Crc == r.ComputedCrc ? "" : " (computed 0x" + r.ComputedCrc.ToString("x8", CultureInfo.InvariantCulture) + ")")}",

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Ext4Codec.FastCommit;
+using Ext4Codec.Format;
 using Ext4Codec.Journal;
 
 namespace Ext4Codec.Cli.Commands;
@@ -12,7 +13,8 @@ public static class ReplayCommand
         var image = CommonOptions.Image();
         var output = new Option<string>("--output", "-o") { Description = "where to write the recovered image (must differ from IMAGE)", Required = true };
         var json = CommonOptions.Json();
-        var command = new Command("replay", "Write the image as recovery leaves it: jbd2 replay, then fast-commit replay (refuses, exit 4, when recovery would fail)") { image, output, json };
+        var proposal = CommonOptions.Proposal();
+        var command = new Command("replay", "Write the image as recovery leaves it: jbd2 replay, then fast-commit replay (refuses, exit 4, when recovery would fail)") { image, output, json, proposal };
         command.SetAction(parse => CommonOptions.OnImage(parse, image, fs =>
         {
             string target = parse.GetValue(output)!;
@@ -21,7 +23,10 @@ public static class ReplayCommand
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var journal = CommonOptions.OpenJournal(fs);
             var recovery = JournalScanner.Recover(journal.Store, journal.Geometry);
-            var scan = FcScanner.Scan(journal.Store, recovery, journal.NumFcBlocks, fs.Geometry.InodeSize);
+            // Under a proposal this project's reader knows its records (CREAT_DEV) and applies its gates.
+            var implemented = CommonOptions.ResolveProposal(parse, proposal, fs);
+            var rules = implemented is null ? null : Versioning.ReaderRules.Of(ReaderProfiles.Ext4codec, implemented).Scan;
+            var scan = FcScanner.Scan(journal.Store, recovery, journal.NumFcBlocks, fs.Geometry.InodeSize, rules, (uint)fs.Geometry.Incompat);
             bool written = JournalReplayer.TryWrite(fs, journal, recovery, scan, target, out string refusal, out var fcReport);
             clock.Stop();
             var o = parse.InvocationConfiguration.Output;
@@ -33,6 +38,7 @@ public static class ReplayCommand
                     w.WriteBoolean("written", written);
                     w.WriteString("output", target);
                     w.WriteBoolean("needed", recovery.NeedsRecovery);
+                    w.WriteString("proposal", implemented?.Id);
                     w.WriteNumber("transactions", written && recovery.NeedsRecovery ? recovery.EndTransaction - recovery.StartTransaction : 0);
                     w.WriteNumber("blocks", written ? recovery.Replays.Count : 0);
                     if (fcReport is not null)

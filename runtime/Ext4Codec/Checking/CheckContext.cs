@@ -14,9 +14,10 @@ internal sealed class FsckAbort(string reason) : Exception(reason);
 /// </summary>
 internal sealed class CheckContext
 {
-    public CheckContext(Ext4FileSystem fs, FsckResult result)
+    public CheckContext(Ext4FileSystem fs, FsckResult result, FsckOptions options)
     {
         Fs = fs;
+        Options = options;
         Geometry = fs.Geometry;
         Result = result;
         MetadataCsum = Geometry.Has(Ext4FeatureRoCompat.RO_COMPAT_METADATA_CSUM);
@@ -40,6 +41,11 @@ internal sealed class CheckContext
     }
 
     public Ext4FileSystem Fs { get; }
+
+    public FsckOptions Options { get; }
+
+    /// <summary>The shared whiteout under proposal static_whiteout (when the checker knows the proposal), or 0.</summary>
+    public uint SharedWhiteout { get; set; }
     public Geometry Geometry { get; }
     public FsckResult Result { get; }
 

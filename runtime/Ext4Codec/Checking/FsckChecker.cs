@@ -18,16 +18,41 @@ public static class FsckChecker
 
     /// <summary>Opens the image as e2fsck does (falling back to a backup superblock when it would) and checks it.</summary>
     /// <param name="progress">Told e2fsck's pass headings ("Pass 1: Checking inodes, blocks, and sizes", …) as each pass starts.</param>
-    public static FsckResult Check(DiskImage image, IProgress<string>? progress = null)
+    /// <param name="options">The checker to stand for (default: e2fsck 1.47.0).</param>
+    public static FsckResult Check(DiskImage image, IProgress<string>? progress = null, FsckOptions? options = null)
     {
+        options ??= FsckOptions.Default;
         var result = new FsckResult();
-        var fs = FsckOpen.Open(image, result, out var view);
+        var fs = FsckOpen.Open(image, result, options, out var view);
         if (fs is null) return result;
-        using (view) return Check(fs, result, progress);
+        using (view)
+        {
+            Check(fs, result, progress, options);
+            FastCommitDrops(fs, result, options);
+            return result;
+        }
     }
 
     /// <summary>Checks an already opened filesystem as it stands (no backup superblock fallback).</summary>
-    public static FsckResult Check(Ext4FileSystem fs) => Check(fs, new FsckResult(), null);
+    public static FsckResult Check(Ext4FileSystem fs, FsckOptions? options = null) => Check(fs, new FsckResult(), null, options ?? FsckOptions.Default);
+
+    /// <summary>
+    /// Not e2fsck's: a note for each released reader whose recovery would replay fewer fast-commit records than the
+    /// area's valid commits hold without failing (a tag it does not know, or a gate it does not honour, after a
+    /// complete commit): it mounts the filesystem and silently loses the rest.
+    /// </summary>
+    private static void FastCommitDrops(Ext4FileSystem fs, FsckResult result, FsckOptions options)
+    {
+        using var judge = new Versioning.CompatJudge(fs.Image, options.Proposal ?? Versioning.ProposalDetector.Single(fs));
+        foreach (var reader in Versioning.ReaderRules.Released)
+        {
+            var replay = judge.ReplayOf(reader);
+            if (replay.SilentlyDropped == 0) continue;
+            result.Findings.Add(new Finding("EXT4CODEC_FC_SILENT_DROP", 0,
+                $"{reader.Name} replays {replay.Replayed} of the {replay.Expected} records of the valid fast commits and drops the rest without an error, from {replay.FirstDropped} on ({replay.Message})")
+            { CountsAsError = false });
+        }
+    }
 
     /// <summary>Whether the superblock describes so much more than the image holds that the bitmaps would be unbounded.</summary>
     internal static bool TooLargeForImage(Ext4FileSystem fs)
@@ -37,7 +62,7 @@ public static class FsckChecker
         return g.BlocksCount > (imageBlocks + 1024) * MaxBlocksBeyondImage || (ulong)g.InodesCount * g.InodeSize > (ulong)fs.Image.Length * MaxBlocksBeyondImage;
     }
 
-    private static FsckResult Check(Ext4FileSystem fs, FsckResult result, IProgress<string>? progress)
+    private static FsckResult Check(Ext4FileSystem fs, FsckResult result, IProgress<string>? progress, FsckOptions options)
     {
         var g = fs.Geometry;
         if (TooLargeForImage(fs))
@@ -49,10 +74,11 @@ public static class FsckChecker
             result.AbortReason = "the filesystem is far larger than the image";
             return result;
         }
-        var ctx = new CheckContext(fs, result);
+        var ctx = new CheckContext(fs, result, options);
         try
         {
             SuperblockPass.Run(ctx);
+            SharedWhiteoutCheck.Run(ctx);
             result.LastPass = 0;
             var dirBlocks = new List<DirBlock>();
             progress?.Report("Pass 1: Checking inodes, blocks, and sizes");

@@ -21,15 +21,16 @@ internal static class FsckOpen
 
     /// <summary>The filesystem to check, or null (and an operational error in <paramref name="result"/>).</summary>
     /// <param name="view">The copy-on-write view the filesystem reads when a backup was used; the caller disposes it.</param>
-    public static Ext4FileSystem? Open(DiskImage image, FsckResult result, out DiskImage? view)
+    public static Ext4FileSystem? Open(DiskImage image, FsckResult result, FsckOptions options, out DiskImage? view)
     {
         view = null;
-        string? primaryError = OpenError(image, Ext4FileSystem.SuperBlockOffset, 0, out bool retry);
+        var known = options.Checker.KnownIncompat;
+        string? primaryError = OpenError(image, Ext4FileSystem.SuperBlockOffset, 0, known, out bool retry);
         // Errors that send e2fsck to no backup end the check ("while trying to open"), except a bad descriptor
         // size, which gets one more try with superblock errors ignored.
         if (primaryError is not null && !retry)
         {
-            if (primaryError != DescSizeError || OpenError(image, Ext4FileSystem.SuperBlockOffset, 0, out _, ignoreSuperblockErrors: true) is not null)
+            if (primaryError != DescSizeError || OpenError(image, Ext4FileSystem.SuperBlockOffset, 0, known, out _, ignoreSuperblockErrors: true) is not null)
                 return Fail(result, primaryError);
             primaryError = null;
         }
@@ -47,7 +48,7 @@ internal static class FsckOpen
         bool usable = primaryError is null && opened;
         if (!usable || primary!.Geometry.GroupCount > 1)
         {
-            var backup = OpenBackup(image, usable ? primary : null, out view, out ulong superblock);
+            var backup = OpenBackup(image, usable ? primary : null, known, out view, out ulong superblock);
             if (backup is not null)
             {
                 result.BackupSuperblock = superblock;
@@ -57,7 +58,7 @@ internal static class FsckOpen
         }
         if (usable) return primary;
         // "Trying to load superblock despite errors" (EXT2_FLAG_IGNORE_SB_ERRORS) on the primary.
-        if (OpenError(image, Ext4FileSystem.SuperBlockOffset, 0, out _, ignoreSuperblockErrors: true) is not null) return Fail(result, primaryError!);
+        if (OpenError(image, Ext4FileSystem.SuperBlockOffset, 0, known, out _, ignoreSuperblockErrors: true) is not null) return Fail(result, primaryError!);
         return Ext4FileSystem.TryOpen(image, false, out primary, out geometryError) ? primary : Fail(result, geometryError.Reason, geometryError.Offset);
     }
 
@@ -70,12 +71,12 @@ internal static class FsckOpen
     }
 
     /// <summary>get_backup_sb, then try_open_fs on what it found.</summary>
-    private static Ext4FileSystem? OpenBackup(DiskImage image, Ext4FileSystem? primary, out DiskImage? view, out ulong superblock)
+    private static Ext4FileSystem? OpenBackup(DiskImage image, Ext4FileSystem? primary, Ext4FeatureIncompat known, out DiskImage? view, out ulong superblock)
     {
         view = null;
         if (!FindBackup(image, primary, out superblock, out uint blockSize)) return null;
         long offset = (long)superblock * blockSize;
-        if (OpenError(image, offset, blockSize, out _) is not null) return null;
+        if (OpenError(image, offset, blockSize, known, out _) is not null) return null;
         view = image.PrivateCopy();
         if (!Install(view, superblock, blockSize) || !Ext4FileSystem.TryOpen(view, false, out var fs, out _))
         {
@@ -175,7 +176,7 @@ internal static class FsckOpen
     /// opens. <paramref name="retry"/>: the error is one after which e2fsck tries a backup (bad magic, bad
     /// checksum, corrupt superblock).
     /// </summary>
-    private static string? OpenError(DiskImage image, long offset, uint blockSize, out bool retry, bool ignoreSuperblockErrors = false)
+    private static string? OpenError(DiskImage image, long offset, uint blockSize, Ext4FeatureIncompat known, out bool retry, bool ignoreSuperblockErrors = false)
     {
         retry = false;
         if (!image.TryRead(offset, SuperblockSize, out var bytes)) return "Attempt to read block from filesystem resulted in short read";
@@ -187,7 +188,7 @@ internal static class FsckOpen
         retry = false;
         if (csum && sb.s_checksum_type != Ext4ChecksumType.CRC32C) return "Unknown checksum algorithm";
         if ((uint)sb.s_rev_level > 1) return "Filesystem revision too high";
-        if (((uint)sb.s_feature_incompat & ~SuperblockPass.IncompatSupp) != 0 || (sb.s_feature_incompat & Ext4FeatureIncompat.INCOMPAT_JOURNAL_DEV) != 0)
+        if ((sb.s_feature_incompat & ~known) != 0 || (sb.s_feature_incompat & Ext4FeatureIncompat.INCOMPAT_JOURNAL_DEV) != 0)
             return "Filesystem has unsupported feature(s)";
         retry = true;
         const string corrupt = "The ext2 superblock is corrupt";

@@ -22,6 +22,8 @@ internal static class LinkCountPass
             if (ino > 2 && ino < g.FirstInode) continue;
             if (ino == sb.s_orphan_file_inum || ino == sb.s_prj_quota_inum) continue;
             if (!ctx.InodeUsed[ino] || ctx.InodeBad[ino]) continue;
+            // Proposal static_whiteout: the shared whiteout's link count is not kept in step with its names.
+            if (ino == ctx.SharedWhiteout) continue;
             int counted = ctx.LinksFound[ino];
             int stored = ctx.LinksOnDisk[ino];
             bool isDir = ctx.InodeDir[ino];

@@ -14,9 +14,6 @@ namespace Ext4Codec.Checking;
 internal static class SuperblockPass
 {
     // e2fsprogs 1.47 EXT2_LIB_FEATURE_*_SUPP.
-    private const uint CompatSupp = 0x0001 | 0x0002 | 0x0004 | 0x0008 | 0x0010 | 0x0020 | 0x0200 | 0x0400 | 0x0800 | 0x1000;
-    internal const uint IncompatSupp = 0x0002 | 0x0008 | 0x0010 | 0x0004 | 0x0040 | 0x0080 | 0x0200 | 0x0400 | 0x0100 | 0x8000 | 0x10000 | 0x20000 | 0x2000 | 0x4000;
-    private const uint RoCompatSupp = 0x0001 | 0x0002 | 0x0008 | 0x0020 | 0x0040 | 0x0010 | 0x0200 | 0x0100 | 0x0400 | 0x1000 | 0x2000 | 0x4000 | 0x8000 | 0x10000;
     private const uint MmpMagic = 0x004D4D50;
 
     public static void Run(CheckContext ctx)
@@ -24,7 +21,9 @@ internal static class SuperblockPass
         var fs = ctx.Fs;
         var g = ctx.Geometry;
         var sb = fs.SuperBlock;
-        uint compat = (uint)g.Compat & ~CompatSupp, incompat = (uint)g.Incompat & ~IncompatSupp, ro = (uint)g.RoCompat & ~RoCompatSupp;
+        // EXT2_LIB_FEATURE_*_SUPP of the checker's profile (format-specs/profiles).
+        var checker = ctx.Options.Checker;
+        uint compat = (uint)(g.Compat & ~checker.KnownCompat), incompat = (uint)(g.Incompat & ~checker.KnownIncompat), ro = (uint)(g.RoCompat & ~checker.KnownRoCompat);
         if (compat != 0 || incompat != 0 || ro != 0)
         {
             throw ctx.AbortInvalid($"unsupported feature(s): compat 0x{compat:x}, incompat 0x{incompat:x}, ro_compat 0x{ro:x} (Get a newer version of e2fsck!)");

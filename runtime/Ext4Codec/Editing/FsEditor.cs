@@ -82,6 +82,24 @@ public sealed class FsEditor
         SetBit(InodeBitmap(group), (int)((ino - 1) % Geometry.InodesPerGroup), used);
     }
 
+    /// <summary>Whether the inode bitmap marks the inode in use (an INODE_UNINIT group has none).</summary>
+    public bool InodeInUse(uint ino)
+    {
+        uint group = (ino - 1) / Geometry.InodesPerGroup;
+        return IsSet(InodeBitmap(group), (int)((ino - 1) % Geometry.InodesPerGroup));
+    }
+
+    /// <summary>The first <paramref name="count"/> inodes at or after s_first_ino the bitmaps show free (none is marked).</summary>
+    /// <exception cref="EditRefusedException">Fewer are free.</exception>
+    public List<uint> FreeInodes(int count)
+    {
+        var free = new List<uint>(count);
+        for (uint ino = Geometry.FirstInode; ino <= Geometry.InodesCount && free.Count < count; ino++)
+            if (!InodeInUse(ino)) free.Add(ino);
+        if (free.Count < count) throw new EditRefusedException($"only {free.Count} free inodes, {count} needed");
+        return free;
+    }
+
     /// <summary>
     /// The first free block at or after <paramref name="goal"/> (wrapping round), outside excluded regions, now
     /// marked used; the kernel's replay allocator (ext4_mb_new_blocks_simple) works the same way.

@@ -51,7 +51,11 @@ public sealed record FcRecord(uint JournalBlock, int Offset, FcTag Tag, int Leng
     public uint ComputedCrc { get; internal set; }
 
     /// <summary>INODE: i_mode, i_links_count and i_size of the logged inode.</summary>
+    /// <summary>INODE: the logged i_mode; CREAT_DEV: fc_mode.</summary>
     public ushort Mode { get; init; }
+
+    /// <summary>CREAT_DEV: the device number (new_encode_dev form).</summary>
+    public uint Rdev { get; init; }
 
     public ushort LinksCount { get; init; }
 

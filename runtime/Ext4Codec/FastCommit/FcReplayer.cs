@@ -64,6 +64,7 @@ public sealed class FcReplayer
                 case FcTag.CREAT: Create(r, waited: false); break;
                 case FcTag.LINK: Link(r, waited: false); break;
                 case FcTag.UNLINK: Unlink(r); break;
+                case FcTag.CREAT_DEV: CreateDevice(r, waited: false); break;
                 case FcTag.HEAD or FcTag.PAD or FcTag.TAIL: break;
                 default: throw new EditRefusedException($"record {i} has tag {(ushort)r.Tag}, which replay does not know (ECANCELED)");
             }
@@ -73,8 +74,8 @@ public sealed class FcReplayer
         {
             foreach (var r in records)
             {
-                if (r.Tag == FcTag.CREAT)
-                    throw new EditRefusedException($"CREAT of '{NameText.Escape(r.Name)}' names inode {ino}, which no replayed INODE record makes valid (the kernel fails the mount with EINVAL)");
+                if (r.Tag is FcTag.CREAT or FcTag.CREAT_DEV)
+                    throw new EditRefusedException($"{r.Tag} of '{NameText.Escape(r.Name)}' names inode {ino}, which no replayed INODE record makes valid (the kernel fails the mount with EINVAL)");
                 _report.Notes.Add(r.Tag == FcTag.LINK
                     ? $"LINK '{NameText.Escape(r.Name)}' in directory {r.ParentIno} skipped: inode {ino} never becomes valid"
                     : $"{r.Tag} {r.Lblk}+{r.Len} skipped: inode {ino} never becomes valid");
@@ -161,6 +162,7 @@ public sealed class FcReplayer
             switch (w.Tag)
             {
                 case FcTag.CREAT: Create(w, waited: true); break;
+                case FcTag.CREAT_DEV: CreateDevice(w, waited: true); break;
                 case FcTag.LINK: Link(w, waited: true); break;
                 case FcTag.ADD_RANGE: AddRange(w, waited: true); break;
                 default: DelRange(w, waited: true); break;
@@ -201,6 +203,37 @@ public sealed class FcReplayer
         }
         if (Exists(r.ParentIno) && IsDir(r.ParentIno)) _dirs.Add(r.ParentIno, r.Name, r.Ino, _editor.ReadInode(r.Ino).i_mode);
         if (!dir) _editor.Inode(r.Ino).i_links_count = 1;
+    }
+
+    /// <summary>
+    /// CREAT_DEV (proposals fc_feature and sb_incompat): like CREAT for a special inode, and what INODE replay cannot
+    /// do for one: the record's mode, and the device number in i_block as ext4_do_update_inode stores it (the old
+    /// encoding in i_block[0] when major and minor are below 256, else 0 there and the new encoding in i_block[1]).
+    /// </summary>
+    private void CreateDevice(FcRecord r, bool waited)
+    {
+        if (!InRange(r.Ino) || r.Ino < _editor.Geometry.FirstInode)
+            throw new EditRefusedException($"CREAT_DEV names inode {r.Ino}, outside the usable inodes");
+        uint type = r.Mode & 0xF000u;
+        if (type is not ((uint)Ext4InodeType.S_IFCHR or (uint)Ext4InodeType.S_IFBLK or (uint)Ext4InodeType.S_IFIFO or (uint)Ext4InodeType.S_IFSOCK))
+            throw new EditRefusedException($"CREAT_DEV of '{NameText.Escape(r.Name)}' has mode 0{Convert.ToString(r.Mode, 8)}, not a device, FIFO or socket");
+        _editor.SetInode(r.Ino, true);
+        if (!Exists(r.Ino))
+        {
+            if (!waited) Wait(r);
+            return;
+        }
+        _maps.Reset(r.Ino, _released);
+        var inode = _editor.Inode(r.Ino);
+        inode.i_mode = r.Mode;
+        inode.i_flags &= ~(Ext4InodeFlags.EXTENTS_FL | Ext4InodeFlags.INLINE_DATA_FL | Ext4InodeFlags.INDEX_FL);
+        for (int i = 0; i < 15; i++) inode.Set_i_block(i, 0);
+        uint major = (r.Rdev >> 8) & 0xFFF, minor = (r.Rdev & 0xFF) | ((r.Rdev >> 12) & 0xFFF00);
+        if (major < 256 && minor < 256) inode.Set_i_block(0, (major << 8) | minor);
+        else inode.Set_i_block(1, r.Rdev);
+        if (Exists(r.ParentIno) && IsDir(r.ParentIno)) _dirs.Add(r.ParentIno, r.Name, r.Ino, r.Mode);
+        else _report.Notes.Add($"CREAT_DEV '{NameText.Escape(r.Name)}': directory {r.ParentIno} not found, the inode is made but not named");
+        inode.i_links_count = 1;
     }
 
     /// <summary>ext4_fc_replay_link: the entry, and one more link unless the name exists (EEXIST).</summary>

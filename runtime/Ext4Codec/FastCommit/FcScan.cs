@@ -42,4 +42,39 @@ public sealed class FcScan
     public List<FcRecord> Records { get; } = [];
 
     public List<FcCommit> Commits { get; } = [];
+
+    /// <summary>
+    /// The records of the valid commits from the area's start up to the first commit that is not valid (the
+    /// most any reader can replay: what the writer meant to be replayed).
+    /// </summary>
+    public int ValidPrefixTags
+    {
+        get
+        {
+            int tags = 0;
+            foreach (var c in Commits)
+            {
+                if (!c.Valid) break;
+                tags = c.TailRecord + 1;
+            }
+            return tags;
+        }
+    }
+
+    /// <summary>The same listing replaying its first <paramref name="tags"/> records (another reader's count).</summary>
+    internal FcScan Replaying(int tags)
+    {
+        var copy = new FcScan
+        {
+            Outcome = tags > 0 ? FcOutcome.Replay : FcOutcome.NothingToReplay,
+            ExpectedTid = ExpectedTid,
+            ReplayTags = tags,
+            Reason = Reason,
+            FirstBlock = FirstBlock,
+            EndBlock = EndBlock,
+        };
+        copy.Records.AddRange(Records);
+        copy.Commits.AddRange(Commits);
+        return copy;
+    }
 }

@@ -21,7 +21,9 @@ public static class FcScanner
     /// <param name="recovery">The jbd2 recovery verdict: its end transaction is the tid fast commits must carry.</param>
     /// <param name="numFcBlocks">s_num_fc_blks; used to find the area when jbd2 has already cleared INCOMPAT_FAST_COMMIT.</param>
     /// <param name="inodeSize">s_inode_size, for the INODE length rule.</param>
-    public static FcScan Scan(JournalStore store, JournalRecovery recovery, uint numFcBlocks, uint inodeSize)
+    /// <param name="rules">The reader whose scan to follow; Linux 6.18's when null.</param>
+    /// <param name="sbIncompat">s_feature_incompat, for proposals that gate tags on a superblock bit.</param>
+    public static FcScan Scan(JournalStore store, JournalRecovery recovery, uint numFcBlocks, uint inodeSize, FcScanRules? rules = null, uint sbIncompat = 0)
     {
         var g = recovery.Geometry;
         uint n = numFcBlocks != 0 ? numFcBlocks : JournalGeometry.DefaultFastCommitBlocks;
@@ -46,7 +48,7 @@ public static class FcScanner
             scan.Reason = "jbd2 recovery fails before the fast-commit pass";
             return scan;
         }
-        var verdict = Judge(store, scan.FirstBlock, g.MaxLen, scan.ExpectedTid, inodeSize);
+        var verdict = Judge(store, scan.FirstBlock, g.MaxLen, scan.ExpectedTid, inodeSize, rules ?? FcScanRules.Linux6_18, sbIncompat);
         scan.Outcome = verdict.Outcome;
         scan.ReplayTags = verdict.ReplayTags;
         scan.Errno = verdict.Errno;
@@ -65,8 +67,16 @@ public static class FcScanner
     /// <param name="endBlock">j_fc_last (s_maxlen): the first block the scan may not read.</param>
     /// <param name="expectedTid">jbd2's end_transaction: the tid every HEAD and TAIL must carry.</param>
     public static FcVerdict Judge(JournalStore store, uint firstBlock, uint endBlock, uint expectedTid, uint inodeSize)
+        => Judge(store, firstBlock, endBlock, expectedTid, inodeSize, FcScanRules.Linux6_18, 0);
+
+    /// <summary>
+    /// <see cref="Judge(JournalStore, uint, uint, uint, uint)"/> as one reader's scan judges the area (its bounds,
+    /// length checks, known tags and features, stale-HEAD rule, and its proposal's gates).
+    /// </summary>
+    /// <param name="sbIncompat">s_feature_incompat, for gates on a superblock bit.</param>
+    public static FcVerdict Judge(JournalStore store, uint firstBlock, uint endBlock, uint expectedTid, uint inodeSize, FcScanRules rules, uint sbIncompat)
     {
-        uint crc = 0;
+        uint crc = 0, features = 0;
         int tags = 0, replayTags = 0;
         for (uint block = firstBlock; ; block++)
         {
@@ -75,33 +85,44 @@ public static class FcScanner
                 // fc_do_one_pass reads up to and including j_fc_last, which jread refuses.
                 return Finish(replayTags, "EFSCORRUPTED", "JBD2: corrupted journal superblock (the scan ran off the end of the area)");
             }
-            int end = data.Length;
-            for (int cur = 0; end - cur >= HeaderSize;)
+            var (headerLimit, valueEnd) = rules.Limits(data.Length);
+            for (int cur = 0; cur < headerLimit;)
             {
+                if (data.Length - cur < HeaderSize)
+                    return Bad(replayTags, RecordAt(block, cur) + ": a record header runs past the block (this reader reads beyond it)");
                 var tag = (FcTag)BinaryPrimitives.ReadUInt16LittleEndian(data[cur..]);
                 int len = BinaryPrimitives.ReadUInt16LittleEndian(data[(cur + 2)..]);
                 if (block == firstBlock && cur == 0 && tag != FcTag.HEAD)
                 {
                     return Stop(replayTags, "the area does not start with HEAD: no fast commits");
                 }
-                if (len > end - cur - HeaderSize || !FcTagInfo.IsValidLength(tag, len, inodeSize))
+                int valueStart = cur + HeaderSize;
+                if (valueEnd < 0 && len > data.Length - valueStart)
+                    return Bad(replayTags, RecordAt(block, cur) + ": " + TagName(tag) + " with length " + U((ulong)len) + " runs past the block (this reader reads beyond it)");
+                if ((valueEnd >= 0 && len > valueEnd - valueStart) || !rules.LengthIsValid(tag, len, inodeSize))
                 {
-                    if (replayTags > 0) return Stop(replayTags, RecordAt(block, cur) + ": " + TagName(tag) + " with length " + len.ToString(CultureInfo.InvariantCulture) + " ends the valid commits");
-                    return Finish(0, "ECANCELED", RecordAt(block, cur) + ": invalid " + TagName(tag) + " record (length " + len.ToString(CultureInfo.InvariantCulture) + ") before any valid commit");
+                    // 6.2+ rejects an unknown tag in the length check; the outcome is the unknown-tag one.
+                    string what = rules.Knows(tag) ? TagName(tag) + " with length " + U((ulong)len) : "unknown tag " + U((ushort)tag);
+                    if (replayTags > 0) return Stop(replayTags, RecordAt(block, cur) + ": " + what + " ends the valid commits");
+                    return Finish(0, "ECANCELED", RecordAt(block, cur) + ": " + what + " before any valid commit");
                 }
-                var value = data.Slice(cur + HeaderSize, len);
+                var value = data.Slice(valueStart, len);
+                // A reader without length checks reads a HEAD's or TAIL's whole structure whatever the length says.
+                int fixedSize = tag == FcTag.TAIL ? FcTailView.Size : tag == FcTag.HEAD ? FcHeadView.Size : 0;
+                if (len < fixedSize)
+                {
+                    if (valueStart + fixedSize > data.Length)
+                        return Bad(replayTags, RecordAt(block, cur) + ": " + TagName(tag) + " with length " + U((ulong)len) + " is read past the block (this reader reads beyond it)");
+                    value = data.Slice(valueStart, fixedSize);
+                }
+                if (!rules.Accepts(tag, features, sbIncompat))
+                {
+                    string what = rules.Knows(tag) ? TagName(tag) + " without the flag its proposal gates it on" : "unknown tag " + U((ushort)tag);
+                    if (replayTags > 0) return Stop(replayTags, RecordAt(block, cur) + ": " + what + " ends the valid commits (the records after it are dropped)");
+                    return Finish(0, "ECANCELED", RecordAt(block, cur) + ": " + what + " before any valid commit");
+                }
                 switch (tag)
                 {
-                    case FcTag.ADD_RANGE:
-                    case FcTag.DEL_RANGE:
-                    case FcTag.CREAT:
-                    case FcTag.LINK:
-                    case FcTag.UNLINK:
-                    case FcTag.INODE:
-                    case FcTag.PAD:
-                        tags++;
-                        crc = Crc32C.Append(crc, data.Slice(cur, HeaderSize + len));
-                        break;
                     case FcTag.TAIL:
                     {
                         tags++;
@@ -125,26 +146,33 @@ public static class FcScanner
                     case FcTag.HEAD:
                     {
                         var head = new FcHeadView(value);
-                        if (head.fc_features != 0)
+                        uint unsupported = (uint)head.fc_features & ~rules.SupportedFeatures;
+                        if (unsupported != 0)
                         {
                             return Finish(replayTags, "EOPNOTSUPP", RecordAt(block, cur) + ": HEAD fc_features 0x" + ((uint)head.fc_features).ToString("x", CultureInfo.InvariantCulture) + " are not supported");
                         }
                         if (head.fc_tid != expectedTid)
                         {
-                            return Stop(replayTags, RecordAt(block, cur) + ": HEAD tid " + U(head.fc_tid) + " is not the expected " + U(expectedTid) + " (stale area)");
+                            string stale = RecordAt(block, cur) + ": HEAD tid " + U(head.fc_tid) + " is not the expected " + U(expectedTid) + " (stale area)";
+                            return rules.StaleHead == FcStaleHead.EINVAL ? Finish(replayTags, "EINVAL", stale) : Stop(replayTags, stale);
                         }
+                        features = (uint)head.fc_features;
                         tags++;
                         crc = Crc32C.Append(crc, data.Slice(cur, HeaderSize + len));
                         break;
                     }
                     default:
-                        if (replayTags > 0) return Stop(replayTags, RecordAt(block, cur) + ": unknown tag " + U((ushort)tag));
-                        return Finish(0, "ECANCELED", RecordAt(block, cur) + ": unknown tag " + U((ushort)tag) + " before any valid commit");
+                        tags++;
+                        crc = Crc32C.Append(crc, data.Slice(cur, HeaderSize + len));
+                        break;
                 }
                 cur += HeaderSize + len;
             }
         }
     }
+
+    /// <summary>A record this reader would read past the block for: what it does then is undefined; taken as the end of the valid commits.</summary>
+    private static FcVerdict Bad(int replayTags, string reason) => replayTags > 0 ? Stop(replayTags, reason) : Finish(0, "ECANCELED", reason);
 
     private static FcVerdict Stop(int replayTags, string reason) =>
         new(replayTags > 0 ? FcOutcome.Replay : FcOutcome.NothingToReplay, replayTags, "", reason);
@@ -210,6 +238,11 @@ public static class FcScanner
             {
                 var v = new FcDentryInfoView(value);
                 return new FcRecord(block, offset, tag, len) { ParentIno = v.fc_parent_ino, Ino = v.fc_ino, Name = v.fc_dname.ToArray() };
+            }
+            case FcTag.CREAT_DEV:
+            {
+                var v = new FcCreatDevView(value);
+                return new FcRecord(block, offset, tag, len) { ParentIno = v.fc_parent_ino, Ino = v.fc_ino, Mode = v.fc_mode, Rdev = v.fc_rdev, Name = v.fc_dname.ToArray() };
             }
             case FcTag.INODE:
             {

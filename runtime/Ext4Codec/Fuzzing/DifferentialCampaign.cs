@@ -16,7 +16,6 @@ namespace Ext4Codec.Fuzzing;
 /// </summary>
 public sealed class DifferentialCampaign
 {
-    private const int CopyChunk = 1 << 20;
     private readonly System.Collections.Generic.IReadOnlyList<FuzzSeed> _seeds;
     private readonly FuzzOptions _options;
     private readonly E2fsckOracle _e2fsck;
@@ -101,7 +100,7 @@ public sealed class DifferentialCampaign
             if (mutation is null) continue;
             mutation.Apply(mutant, seed.Map);
             var ours = FsckChecker.Check(mutant.Image);
-            WriteSparse(mutant, file);
+            mutant.Image.SaveSparse(file);
             var (exit, output) = _e2fsck.Run(file);
             E2fsck.Add(seed.Name, i, mutation, DifferentialReport.Name(VerdictOf(ours.ExitCode)), DifferentialReport.Name(VerdictOf(exit)),
                 ours.ExitCode, DifferentialReport.FirstFinding(ours), exit, DifferentialReport.FirstProblem(output));
@@ -127,19 +126,4 @@ public sealed class DifferentialCampaign
         0 => Verdict.Clean,
         _ => Verdict.Errors,
     };
-
-    /// <summary>The mutant as a file for e2fsck and the loop mount: all-zero chunks left as holes.</summary>
-    private static void WriteSparse(Mutant mutant, string path)
-    {
-        using var file = new FileStream(path, FileMode.Create, FileAccess.Write);
-        long length = mutant.Image.Length;
-        for (long at = 0; at < length; at += CopyChunk)
-        {
-            var chunk = mutant.Image.Read(at, (int)Math.Min(CopyChunk, length - at));
-            if (chunk.IndexOfAnyExcept((byte)0) < 0) continue;
-            file.Position = at;
-            file.Write(chunk);
-        }
-        file.SetLength(length);
-    }
 }

@@ -181,6 +181,22 @@ public sealed unsafe class DiskImage : IDisposable
     /// <summary>Writes what was changed through <see cref="Write"/> to the file (nothing for a <see cref="PrivateCopy"/>).</summary>
     public void Flush() => _view?.Flush();
 
+    /// <summary>Writes the image's bytes to a new file, leaving all-zero megabytes as holes so sparse images stay small.</summary>
+    /// <exception cref="IOException">The file cannot be written.</exception>
+    public void SaveSparse(string path)
+    {
+        const int Chunk = 1 << 20;
+        using var output = new FileStream(path, FileMode.Create, FileAccess.Write);
+        for (long at = 0; at < Length; at += Chunk)
+        {
+            var chunk = Read(at, (int)Math.Min(Chunk, Length - at));
+            if (chunk.IndexOfAnyExcept((byte)0) < 0) continue;
+            output.Position = at;
+            output.Write(chunk);
+        }
+        output.SetLength(Length);
+    }
+
     public bool TryRead(long offset, int length, out ReadOnlySpan<byte> span)
     {
         if (offset < 0 || length < 0 || offset > Length - length)

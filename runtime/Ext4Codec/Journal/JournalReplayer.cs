@@ -18,8 +18,6 @@ namespace Ext4Codec.Journal;
 /// </summary>
 public static class JournalReplayer
 {
-    private const int CopyChunk = 1 << 20;
-
     /// <summary>Writes <paramref name="outputPath"/>, or says why not (nothing is left behind then).</summary>
     /// <param name="fcReport">What fast-commit replay did, when it ran.</param>
     public static bool TryWrite(Ext4FileSystem fs, Jbd2Journal journal, JournalRecovery recovery, FcScan fastCommits, string outputPath, out string refusal, out FcReplayReport? fcReport)
@@ -28,7 +26,7 @@ public static class JournalReplayer
         if (!CanReplay(fs, recovery, fastCommits, out refusal)) return false;
         try
         {
-            using (var output = new FileStream(outputPath, FileMode.Create, FileAccess.ReadWrite)) CopySparse(fs, output);
+            fs.Image.SaveSparse(outputPath);
             using var target = DiskImage.OpenWritable(outputPath);
             if (TryApply(journal, recovery, fastCommits, target, out refusal, out fcReport))
             {
@@ -116,21 +114,6 @@ public static class JournalReplayer
         }
         refusal = "";
         return true;
-    }
-
-    /// <summary>Copies the image, leaving all-zero chunks as holes so sparse images stay small.</summary>
-    private static void CopySparse(Ext4FileSystem fs, FileStream output)
-    {
-        long length = fs.Image.Length;
-        for (long at = 0; at < length; at += CopyChunk)
-        {
-            int n = (int)Math.Min(CopyChunk, length - at);
-            var chunk = fs.Image.Read(at, n);
-            if (chunk.IndexOfAnyExcept((byte)0) < 0) continue;
-            output.Position = at;
-            output.Write(chunk);
-        }
-        output.SetLength(length);
     }
 
     /// <summary>jbd2_mark_journal_empty after recovery: nothing to replay, the next tid, no fast-commit bit until the next mount.</summary>

@@ -16,14 +16,15 @@ internal sealed class JournalRun
     /// <summary>The fast-commit scan, when the journal has fast commits and the log passes succeeded.</summary>
     public FcScan? FastCommit { get; private init; }
 
-    public static JournalRun Compute(MountContext context, LoadedJournal journal, uint inodeSize)
+    /// <param name="sbIncompat">s_feature_incompat, for fast-commit tags a proposal gates on a superblock bit.</param>
+    public static JournalRun Compute(MountContext context, LoadedJournal journal, uint inodeSize, uint sbIncompat)
     {
         var store = OpenStore(context, journal);
         if (store is null) return new JournalRun();
         var recovery = JournalScanner.Recover(store, journal.Geometry);
         FcScan? fc = null;
         if (journal.Geometry.HasFastCommit && recovery.NeedsRecovery && recovery.Error is null)
-            fc = FcScanner.Scan(store, recovery, (uint)journal.NumFcBlocks, inodeSize);
+            fc = FcScanner.Scan(store, recovery, (uint)journal.NumFcBlocks, inodeSize, context.Profile.FastCommit, sbIncompat);
         return new JournalRun { Recovery = recovery, FastCommit = fc };
     }
 

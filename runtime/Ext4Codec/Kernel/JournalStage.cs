@@ -63,7 +63,7 @@ internal static class JournalStage
         uint? failedCommit = null;
         if (g.Start != 0)
         {
-            sbi.Context.Replay ??= JournalRun.Compute(sbi.Context, journal, sbi.s_inode_size);
+            sbi.Context.Replay ??= JournalRun.Compute(sbi.Context, journal, sbi.s_inode_size, (uint)es.s_feature_incompat);
             var run = sbi.Context.Replay;
             if (!(recover ? Recover(sbi, log, journal, run) : Wipe(sbi, log, run))) return false;
             failedCommit = run.Recovery?.FailedCommit;
@@ -106,7 +106,7 @@ internal static class JournalStage
     /// <summary>jbd2_journal_recover: the three passes (and the fast-commit scan and replay).</summary>
     private static bool Recover(SbInfo sbi, MountLog log, LoadedJournal journal, JournalRun run)
     {
-        if (run.Recovery is not { } r) return RecoveryFailed(log, "K_JNL_LOAD_ERROR", Errno.EIO, "JBD2: bad block at offset " + MountLog.U(journal.Geometry.Start));
+        if (run.Recovery is not { } r) return RecoveryFailed(sbi, log, "K_JNL_LOAD_ERROR", Errno.EIO, "JBD2: bad block at offset " + MountLog.U(journal.Geometry.Start));
         if (r.Error is { } e && !(r.FailedCommit is not null && e.Errno == "EFSCORRUPTED" && e.LogBlock < 0))
         {
             string errno = Errno.FromKernelName(e.Errno);
@@ -115,13 +115,13 @@ internal static class JournalStage
                 sbi.Context.Note("the journal log goes round without ending: the kernel's recovery never returns");
                 return log.Refuse("K_JNL_LOAD_ERROR", "hang", e.Message);
             }
-            return RecoveryFailed(log, "K_JNL_LOAD_ERROR", errno, KernelLine(e));
+            return RecoveryFailed(sbi, log, "K_JNL_LOAD_ERROR", errno, KernelLine(e));
         }
         // do_one_pass(PASS_REPLAY): __getblk of a block past the end of the device fails, which jbd2 reports as
         // running out of memory (observed on 6.18 with fuzzed tags: docs/fuzz-differential.md).
         ulong device = sbi.Disk.Blocks((uint)journal.Geometry.BlockSize);
         foreach (ulong block in r.Replays.Keys)
-            if (device != 0 && block >= device) return RecoveryFailed(log, "J_REPLAY_PAST_DEVICE", Errno.ENOMEM, "JBD2: Out of memory during recovery.");
+            if (device != 0 && block >= device) return RecoveryFailed(sbi, log, "J_REPLAY_PAST_DEVICE", Errno.ENOMEM, "JBD2: Out of memory during recovery.");
         if (run.FastCommit is { } fc) return FastCommit(sbi, log, fc);
         return true;
     }
@@ -132,7 +132,7 @@ internal static class JournalStage
         if (fc.Outcome == FcOutcome.Failed)
         {
             string errno = Errno.FromKernelName(fc.Errno);
-            return RecoveryFailed(log, "K_JNL_LOAD_ERROR", errno, errno == Errno.EUCLEAN ? "JBD2: corrupted journal superblock" : null);
+            return RecoveryFailed(sbi, log, "K_JNL_LOAD_ERROR", errno, errno == Errno.EUCLEAN ? "JBD2: corrupted journal superblock" : null);
         }
         if (fc.Outcome != FcOutcome.Replay) return true;
         if (sbi.ReadOnly)
@@ -140,18 +140,21 @@ internal static class JournalStage
             foreach (var record in fc.Records)
             {
                 if (record.State == FcRecordState.Replayed && record.Tag is FcTag.CREAT or FcTag.LINK or FcTag.UNLINK or FcTag.DEL_RANGE)
-                    return RecoveryFailed(log, "K_JNL_LOAD_ERROR", Errno.EROFS, null);
+                    return RecoveryFailed(sbi, log, "K_JNL_LOAD_ERROR", Errno.EROFS, null);
             }
         }
         sbi.Context.Note("fast-commit replay (" + MountLog.D(fc.ReplayTags) + " records) is taken to succeed: its inode, extent and directory edits are not modelled, and Linux 6.18 can fail there");
         return true;
     }
 
-    private static bool RecoveryFailed(MountLog log, string checkId, string errno, string? line)
+    /// <summary>jbd2_journal_load's end of a failed recovery: since 6.6 its own errno, before that always EIO.</summary>
+    private static bool RecoveryFailed(SbInfo sbi, MountLog log, string checkId, string errno, string? line)
     {
         if (line is not null) log.Add(line);
-        log.Add("JBD2: journal recovery failed");
-        return Failed(log, checkId, errno, line ?? "JBD2: journal recovery failed", printed: true);
+        bool eio = sbi.Profile.RecoveryFailsWithEio;
+        string summary = eio ? "JBD2: recovery failed" : "JBD2: journal recovery failed";
+        log.Add(summary);
+        return Failed(log, checkId, eio ? Errno.EIO : errno, line ?? summary, printed: true);
     }
 
     /// <summary>Prints the jbd2 line (unless already printed) and ext4's "error loading journal", and refuses.</summary>

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
+using Ext4Codec.FastCommit;
 using Ext4Codec.Format;
+using Ext4Codec.Versioning;
 
 namespace Ext4Codec.Kernel;
 
@@ -31,6 +33,33 @@ public sealed record KernelProfile(string Version)
     /// <summary>EXT4_FEATURE_RO_COMPAT_SUPP (RO_COMPAT_READONLY is handled before the mask).</summary>
     public Ext4FeatureRoCompat RoCompatSupported { get; init; } = (Ext4FeatureRoCompat)0x0001A77F;
 
+    /// <summary>How the kernel's ext4_fc_replay_scan judges the fast-commit area.</summary>
+    public FcScanRules FastCommit { get; init; } = FcScanRules.Linux6_18;
+
+    /// <summary>Before 6.6 a failed recovery always fails the mount with EIO ("JBD2: recovery failed").</summary>
+    public bool RecoveryFailsWithEio { get; init; }
+
+    /// <summary>The profile data (format-specs/profiles) of the kernel the model is set up for.</summary>
+    public ReaderRules? Reader { get; init; }
+
+    /// <summary>
+    /// A kernel described by its reader profile (feature masks, fast-commit scan, recovery errors), with the build
+    /// options of the observed 6.18 kernel (4 KiB pages, no CONFIG_UNICODE, CONFIG_QUOTA without QFMT_V2).
+    /// </summary>
+    public static KernelProfile Of(ReaderRules reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        if (!reader.IsKernel && reader.Profile.Kind != "tool") throw new ArgumentException($"{reader.Id} is not a kernel profile", nameof(reader));
+        return new KernelProfile(reader.Profile.Version)
+        {
+            IncompatSupported = reader.KnownIncompat,
+            RoCompatSupported = reader.KnownRoCompat,
+            FastCommit = reader.Scan,
+            RecoveryFailsWithEio = reader.RecoveryFailure == RecoveryFailure.MOUNT_FAILS_EIO,
+            Reader = reader,
+        };
+    }
+
     /// <summary>ext4_init_orphan_info's limit in blocks (6.18.y stable: 512 blocks; 6.18.0 had 8 MiB whatever the block size).</summary>
     public uint OrphanFileMaxBlocks { get; init; } = 512;
 
@@ -38,7 +67,7 @@ public sealed record KernelProfile(string Version)
     public bool RefuseUnterminatedMountOpts { get; init; } = true;
 
     /// <summary>The observed 6.18 kernel (see the type's summary).</summary>
-    public static KernelProfile Linux6_18 { get; } = new("6.18");
+    public static KernelProfile Linux6_18 { get; } = Of(ReaderRules.Of(ReaderProfiles.Linux_6_18));
 
     public static IReadOnlyList<KernelProfile> Known { get; } = [Linux6_18];
 
