@@ -5,7 +5,9 @@ using System.IO;
 using System.Text.Json;
 using Ext4Codec.FastCommit;
 using Ext4Codec.FileSystem;
+using Ext4Codec.Format;
 using Ext4Codec.Imaging;
+using Ext4Codec.Live;
 using Ext4Codec.Versioning;
 
 namespace Ext4Codec.Cli.Commands;
@@ -25,40 +27,100 @@ public static class CompatCommand
         var proposal = CommonOptions.Proposal();
         var upper = new Option<string>("--upper") { Description = "the scenario's overlayfs upper directory in IMAGE (default /upper when it exists, else /)" };
         var noScenario = new Option<bool>("--no-scenario") { Description = "leave out the standard scenario" };
-        var write = new Option<string>("--write-scenarios") { Description = "also write each scenario variant's image (VARIANT.img) and predictions.tsv into this folder" };
-        var command = new Command("compat", "Which readers (kernels, e2fsck versions) mount or check the image, replay its fast commits fully, truncated or not at all, and keep its whiteouts; and the standard overlay scenario under each proposal") { image, json, proposal, upper, noScenario, write };
+        var write = new Option<string>("--write-scenarios") { Description = "also write each scenario variant's image (VARIANT.img) and predictions.tsv (with --observe also observations.tsv) into this folder" };
+        var observe = new Option<bool>("--observe") { Description = "as root: mount each scenario variant on the running kernel (and an overlay on its upper directory), run the local e2fsck -fn and -fy on copies, replay it with ext4codec and do the same, and set each prediction beside what happened (exit 4 on a disagreement)" };
+        var command = new Command("compat", "Which readers (kernels, e2fsck versions) mount or check the image, replay its fast commits fully, truncated or not at all, and keep its whiteouts; and the standard overlay scenario under each proposal") { image, json, proposal, upper, noScenario, write, observe };
         command.SetAction(parse => CommonOptions.OnImage(parse, image, fs =>
         {
             var implemented = CommonOptions.ResolveProposal(parse, proposal, fs);
             string name = parse.GetValue(image)!;
             var report = CompatReport.Of(fs.Image, name, implemented);
+            bool observing = parse.GetValue(observe);
+            if (observing && CompatObserver.Unavailable is { } unavailable) throw new CommandProblem("--observe: " + unavailable);
             ScenarioSummary? scenario = null;
+            List<CompatCheckRow>? observed = null;
             string scenarioNote = "";
-            if (!parse.GetValue(noScenario))
+            string upperPath = parse.GetValue(upper) ?? (Directories.PathResolver.Resolve(fs, "/upper", out _) != 0 ? "/upper" : "/");
+            string? folder = parse.GetValue(write);
+            string? temporary = observing && folder is null ? Directory.CreateTempSubdirectory("ext4codec-scenarios-").FullName : null;
+            folder ??= temporary;
+            if (folder is not null) Directory.CreateDirectory(folder);
+            try
             {
-                string path = parse.GetValue(upper) ?? (Directories.PathResolver.Resolve(fs, "/upper", out _) != 0 ? "/upper" : "/");
-                string? folder = parse.GetValue(write);
-                if (folder is not null) Directory.CreateDirectory(folder);
-                try
+                if (!parse.GetValue(noScenario))
                 {
-                    scenario = ScenarioSummary.Of(fs.Image, path, folder);
-                    if (folder is not null) WritePredictions(Path.Combine(folder, "predictions.tsv"), scenario);
+                    try
+                    {
+                        scenario = ScenarioSummary.Of(fs.Image, upperPath, folder);
+                        if (folder is not null) WritePredictions(Path.Combine(folder, "predictions.tsv"), scenario);
+                    }
+                    catch (System.Exception e) when (e is FcWriteRefusedException or Editing.EditRefusedException)
+                    {
+                        scenarioNote = "scenario not written: " + e.Message;
+                    }
                 }
-                catch (System.Exception e) when (e is FcWriteRefusedException or Editing.EditRefusedException)
-                {
-                    scenarioNote = "scenario not written: " + e.Message;
-                }
+                if (observing) observed = Observe(fs.Image, ImageName(name), implemented, scenario, upperPath, folder!, temporary is null, parse.InvocationConfiguration.Error);
+            }
+            finally
+            {
+                if (temporary is not null) Directory.Delete(temporary, recursive: true);
             }
             var o = parse.InvocationConfiguration.Output;
-            if (parse.GetValue(json)) CommonOptions.WriteJson(o, w => WriteJson(w, report, scenario, scenarioNote));
-            else WriteText(o, report, scenario, scenarioNote);
+            if (parse.GetValue(json)) CommonOptions.WriteJson(o, w => WriteJson(w, report, scenario, scenarioNote, observed));
+            else WriteText(o, report, scenario, scenarioNote, observed);
             foreach (var _ in report.SilentDrops) return ExitCodes.ErrorsLeft;
+            if (observed is not null)
+                foreach (var row in observed)
+                    if (!row.Agrees) return ExitCodes.ErrorsLeft;
             return ExitCodes.Clean;
         }));
         return command;
     }
 
-    private static void WriteText(TextWriter o, CompatReport report, ScenarioSummary? scenario, string scenarioNote)
+    /// <summary>"kernel-today" for kernel-today.img.gz: the image's own rows in the observations.</summary>
+    private static string ImageName(string path)
+    {
+        string name = Path.GetFileName(path);
+        foreach (string suffix in new[] { ".gz", ".img" })
+            if (name.EndsWith(suffix, System.StringComparison.Ordinal)) name = name[..^suffix.Length];
+        return name;
+    }
+
+    /// <summary>
+    /// The image itself (variant <paramref name="imageName"/>) and each written variant (VARIANT.img in
+    /// <paramref name="folder"/>) observed live; observations.tsv beside them when <paramref name="keep"/>.
+    /// </summary>
+    private static List<CompatCheckRow> Observe(DiskImage image, string imageName, ProposalLayout? proposal, ScenarioSummary? scenario, string upperPath, string folder, bool keep, TextWriter progress)
+    {
+        using var observer = new CompatObserver(WhiteoutScenario.LowerNames);
+        var verification = CompatVerification.OfRunningSystem(observer, folder);
+        progress.WriteLine($"observing on Linux {CompatObserver.KernelRelease} (profile {verification.Kernel.Id}) and e2fsck {CompatObserver.E2fsckVersion} (profile {verification.Checker.Id})");
+        var rows = new List<CompatCheckRow>();
+        string self = Path.Combine(folder, "image.img");
+        image.SaveSparse(self);
+        try
+        {
+            rows.AddRange(verification.Verify(self, imageName, proposal, upperPath));
+        }
+        finally
+        {
+            File.Delete(self);
+        }
+        foreach (var (variant, _) in scenario?.Rows ?? [])
+        {
+            progress.WriteLine($"  {variant.Name}");
+            rows.AddRange(verification.Verify(Path.Combine(folder, variant.Name + ".img"), variant.Name, variant.Proposal, upperPath));
+        }
+        if (keep)
+        {
+            using var tsv = new StreamWriter(Path.Combine(folder, "observations.tsv"));
+            tsv.WriteLine(CompatCheckRow.Header);
+            foreach (var row in rows) tsv.WriteLine(row.ToTsv());
+        }
+        return rows;
+    }
+
+    private static void WriteText(TextWriter o, CompatReport report, ScenarioSummary? scenario, string scenarioNote, List<CompatCheckRow>? observed)
     {
         o.WriteLine($"{report.Image}: {(report.Proposal is null ? "base format" : "proposal " + report.Proposal.Id)}; " +
             $"{U(report.ExpectedRecords)} fast-commit records in valid commits; whiteouts after a full replay: {Paths(report.ExpectedWhiteouts)}");
@@ -89,6 +151,14 @@ public static class CompatCommand
             o.WriteLine();
         }
         o.WriteLine("Cells: whiteouts kept / expected; refused = not mounted (or e2fsck stops); lost = the journal is discarded; trunc = replay silently truncated.");
+        if (observed is null) return;
+        o.WriteLine();
+        int agree = 0;
+        foreach (var row in observed) if (row.Agrees) agree++;
+        o.WriteLine($"Predictions against the live system: {U(agree)} of {U(observed.Count)} agree");
+        o.WriteLine($"{"Variant",-28} {"Oracle",-18} {"Predicted",-44} Observed");
+        foreach (var row in observed)
+            o.WriteLine($"{row.Variant,-28} {row.Oracle,-18} {row.Predicted,-44} {(row.Agrees ? "same" : row.Observed + "   <- DIFFERS: " + row.Detail)}");
     }
 
     private static string Access(ReaderVerdict v) => v.Access.Kind switch
@@ -102,6 +172,7 @@ public static class CompatCommand
     private static string Replay(ReaderVerdict v) => v.Replay.Kind switch
     {
         ReplayKind.NotNeeded => "not needed",
+        ReplayKind.NotReached => "not reached: " + v.Replay.Message,
         ReplayKind.NotScanned => "not scanned: " + v.Replay.Message,
         ReplayKind.Ignored => "ignored: " + v.Replay.Message,
         ReplayKind.Complete => $"complete ({U(v.Replay.Replayed)} records)",
@@ -132,7 +203,7 @@ public static class CompatCommand
 
     private static string Short(ReaderRules r) => r.IsKernel ? "Linux " + r.Profile.Version : r.IsChecker ? "e2fsck " + r.Profile.Version : "ext4codec";
 
-    private static void WriteJson(Utf8JsonWriter w, CompatReport report, ScenarioSummary? scenario, string scenarioNote)
+    private static void WriteJson(Utf8JsonWriter w, CompatReport report, ScenarioSummary? scenario, string scenarioNote, List<CompatCheckRow>? observed)
     {
         w.WriteStartObject();
         WriteReport(w, report);
@@ -155,6 +226,23 @@ public static class CompatCommand
             w.WriteEndObject();
         }
         else if (scenarioNote.Length > 0) w.WriteString("scenario_note", scenarioNote);
+        if (observed is not null)
+        {
+            w.WriteStartArray("observations");
+            foreach (var row in observed)
+            {
+                w.WriteStartObject();
+                w.WriteString("variant", row.Variant);
+                w.WriteString("oracle", row.Oracle);
+                w.WriteString("reader", row.Reader);
+                w.WriteString("predicted", row.Predicted);
+                w.WriteString("observed", row.Observed);
+                w.WriteBoolean("agrees", row.Agrees);
+                w.WriteString("detail", row.Detail);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
         w.WriteEndObject();
     }
 

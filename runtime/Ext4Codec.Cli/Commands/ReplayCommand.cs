@@ -59,8 +59,11 @@ public static class ReplayCommand
             }
             else if (written)
             {
+                string transactions = recovery.EndTransaction > recovery.StartTransaction
+                    ? $"replayed transactions {recovery.StartTransaction}..{recovery.EndTransaction - 1} ({recovery.Replays.Count} blocks)"
+                    : "no committed transaction to replay";
                 o.WriteLine(recovery.NeedsRecovery
-                    ? $"{target}: replayed transactions {recovery.StartTransaction}..{recovery.EndTransaction - 1} ({recovery.Replays.Count} blocks); journal marked empty, needs_recovery cleared"
+                    ? $"{target}: {transactions}; journal marked empty, needs_recovery cleared"
                     : $"{target}: the journal needed no recovery; copied unchanged");
                 if (fcReport is not null)
                 {

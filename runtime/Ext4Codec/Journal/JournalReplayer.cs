@@ -126,11 +126,26 @@ public static class JournalReplayer
         if (jsb.AsView().CsumApplies) jsb.ResealCsum();
     }
 
-    /// <summary>The primary superblock as it stands after replay, without needs_recovery.</summary>
+    /// <summary>
+    /// Superblock INCOMPAT bits that gate fast-commit records (proposal sb_incompat): they say the log may hold such
+    /// records, and recovery has just emptied it, as a full commit would.
+    /// </summary>
+    private static readonly Ext4FeatureIncompat FastCommitGates = FindFastCommitGates();
+
+    private static Ext4FeatureIncompat FindFastCommitGates()
+    {
+        Ext4FeatureIncompat bits = 0;
+        foreach (var proposal in SpecProposals.All)
+            foreach (var gate in proposal.Gates)
+                if (gate.Owner == nameof(FcTag) && gate.FlagSet == nameof(Ext4FeatureIncompat)) bits |= (Ext4FeatureIncompat)gate.FlagValue;
+        return bits;
+    }
+
+    /// <summary>The primary superblock as it stands after replay, without needs_recovery (nor a fast-commit gate bit).</summary>
     private static void ClearNeedsRecovery(Span<byte> bytes)
     {
         var sb = new SuperBlockWriter(bytes);
-        sb.s_feature_incompat &= ~Ext4FeatureIncompat.INCOMPAT_RECOVER;
+        sb.s_feature_incompat &= ~(Ext4FeatureIncompat.INCOMPAT_RECOVER | FastCommitGates);
         if (sb.AsView().CsumApplies) sb.ResealCsum();
     }
 }

@@ -74,7 +74,7 @@ public sealed class CompatJudge : IDisposable
         if (_fs is null)
         {
             var refused = new ReaderAccess(AccessKind.Refused, "EINVAL", "not an ext4 filesystem this project can open: " + _openProblem);
-            return new ReaderVerdict(reader, refused, new ReaderReplay(ReplayKind.NotScanned, 0, 0, "", "", "", ""), new ReaderWhiteouts([], [], false), notes);
+            return new ReaderVerdict(reader, refused, new ReaderReplay(ReplayKind.NotReached, 0, 0, "", "", "", ""), new ReaderWhiteouts([], [], false), notes);
         }
         var replay = ReplayOf(reader);
         ReaderAccess access = reader.IsChecker ? CheckerAccess(reader, replay) : reader.IsKernel ? KernelAccess(reader, notes) : new ReaderAccess(AccessKind.Checks, "", "replays with ext4codec replay");
@@ -91,12 +91,15 @@ public sealed class CompatJudge : IDisposable
     /// <summary>The reader's journal recovery: jbd2, then its fast-commit scan, judged against the valid commits.</summary>
     public ReaderReplay ReplayOf(ReaderRules reader)
     {
-        if (_fs is null) return new ReaderReplay(ReplayKind.NotScanned, 0, 0, "", "", _openProblem, "");
+        if (_fs is null) return new ReaderReplay(ReplayKind.NotReached, 0, 0, "", "", _openProblem, "");
         int expected = ExpectedRecords;
         if (_journal is null || _recovery is null) return new ReaderReplay(ReplayKind.NotNeeded, 0, 0, "", "", "no journal", "");
         if (!_recovery.NeedsRecovery) return new ReaderReplay(ReplayKind.NotNeeded, 0, 0, "", "", "the journal is clean", "");
         if (reader.IsChecker && Unknown(reader, out string early, afterRecovery: false) is not null)
-            return new ReaderReplay(ReplayKind.NotScanned, 0, expected, "", "", early, "e2fsck stops before the journal");
+            return new ReaderReplay(ReplayKind.NotReached, 0, expected, "", "", early, "e2fsck stops before the journal");
+        // ext4_feature_set_ok refuses unknown INCOMPAT bits in __ext4_fill_super, before ext4_load_journal.
+        if (reader.IsKernel && (_fs!.Geometry.Incompat & ~reader.KnownIncompat) is var unknown && unknown != 0)
+            return new ReaderReplay(ReplayKind.NotReached, 0, expected, "", "", $"unsupported INCOMPAT 0x{(uint)unknown:x}: the mount is refused before the journal", "the mount fails until a kernel that knows the feature mounts it");
         string failedCost = reader.RecoveryFailure == RecoveryFailure.JOURNAL_DISCARDED
             ? "the journal is emptied: its committed transactions and fast commits are lost; a full check follows (exit 1 or 4)"
             : "the mount fails until a reader that can recover the journal mounts it";

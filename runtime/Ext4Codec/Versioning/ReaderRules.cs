@@ -115,6 +115,49 @@ public sealed class ReaderRules
     /// <summary>The readers that exist (every profile but this project's own), oldest kernel first, then the checkers.</summary>
     public static IReadOnlyList<ReaderRules> Released { get; } = Build(includeOwn: false);
 
+    /// <summary>
+    /// The released reader of <paramref name="kind"/> ("kernel", "checker") whose version is the highest not above
+    /// <paramref name="version"/> ("6.18.44-fc-v1147", "1.47.0"): the profile that describes a reader one can run. Null when
+    /// every profile of that kind is newer.
+    /// </summary>
+    public static ReaderRules? Describing(string kind, string version)
+    {
+        var running = VersionNumbers(version);
+        ReaderRules? best = null;
+        foreach (var r in Released)
+        {
+            if (r.Profile.Kind != kind || Compare(VersionNumbers(r.Profile.Version), running) > 0) continue;
+            if (best is null || Compare(VersionNumbers(r.Profile.Version), VersionNumbers(best.Profile.Version)) > 0) best = r;
+        }
+        return best;
+    }
+
+    /// <summary>The leading dotted numbers of a version string: "6.18.44-fc" is 6, 18, 44.</summary>
+    private static List<int> VersionNumbers(string version)
+    {
+        var numbers = new List<int>();
+        int value = -1;
+        foreach (char c in version)
+        {
+            if (c >= '0' && c <= '9') value = (value < 0 ? 0 : value * 10) + (c - '0');
+            else if (c == '.' && value >= 0) { numbers.Add(value); value = -1; }
+            else break;
+            if (value > 1_000_000) break;
+        }
+        if (value >= 0) numbers.Add(value);
+        return numbers;
+    }
+
+    private static int Compare(List<int> a, List<int> b)
+    {
+        for (int i = 0; i < Math.Max(a.Count, b.Count); i++)
+        {
+            int x = i < a.Count ? a[i] : 0, y = i < b.Count ? b[i] : 0;
+            if (x != y) return x.CompareTo(y);
+        }
+        return 0;
+    }
+
     private static List<ReaderRules> Build(bool includeOwn)
     {
         var list = new List<ReaderRules>();

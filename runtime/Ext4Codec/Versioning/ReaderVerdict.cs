@@ -20,7 +20,9 @@ public enum ReplayKind
 {
     /// <summary>No recovery runs: the journal is clean.</summary>
     NotNeeded,
-    /// <summary>Recovery runs but the journal has no fast-commit area (INCOMPAT_FAST_COMMIT clear), or it never gets that far.</summary>
+    /// <summary>The reader refuses the filesystem before its journal (features it does not know, an unreadable superblock).</summary>
+    NotReached,
+    /// <summary>Recovery runs but the journal has no fast-commit area (INCOMPAT_FAST_COMMIT clear), or it fails before the area.</summary>
     NotScanned,
     /// <summary>The reader skips the area silently (e2fsck without the ext4 fast_commit feature).</summary>
     Ignored,

@@ -9,30 +9,6 @@ using Ext4Codec.Imaging;
 
 namespace Ext4Codec.Versioning;
 
-/// <summary>One way of writing the standard scenario.</summary>
-/// <param name="Proposal">The proposal whose records carry the whiteouts; null for today's kernels, which make them with a full commit.</param>
-/// <param name="Gated">The proposal's gate is set (false: the records are written without it, as a careless writer would).</param>
-/// <param name="LaterCommit">The whiteouts come after a first fast commit that holds only the new file (false: in the first commit).</param>
-public sealed record ScenarioVariant(ProposalLayout? Proposal, bool Gated, bool LaterCommit)
-{
-    /// <summary>"fc_feature-gated-later", "today".</summary>
-    public string Name => Proposal is null ? "today" : $"{Proposal.Id}-{(Gated ? "gated" : "ungated")}-{(LaterCommit ? "later" : "first")}";
-
-    /// <summary>Every variant: today, then each proposal gated and ungated (static_whiteout has no gate on its records), whiteouts first or later.</summary>
-    public static IReadOnlyList<ScenarioVariant> All()
-    {
-        var list = new List<ScenarioVariant> { new(null, true, true) };
-        foreach (var p in SpecProposals.All)
-        {
-            bool hasTagGate = Array.Exists(p.Gates, g => g.Owner == nameof(FcTag));
-            foreach (bool gated in hasTagGate ? new[] { true, false } : new[] { true })
-                foreach (bool later in new[] { false, true })
-                    list.Add(new ScenarioVariant(p, gated, later));
-        }
-        return list;
-    }
-}
-
 /// <summary>
 /// The standard scenario on an overlayfs upper layer, crashed after its last fast commit: the lower layer holds
 /// files a, b and c; a new file n is made in the merged view; b is renamed over a (copy-up of b to the upper layer as
@@ -43,6 +19,9 @@ public sealed record ScenarioVariant(ProposalLayout? Proposal, bool Gated, bool 
 /// </summary>
 public static class WhiteoutScenario
 {
+    /// <summary>The files of the overlay's lower layer.</summary>
+    public static readonly string[] LowerNames = ["a", "b", "c"];
+
     /// <summary>The whiteouts the scenario leaves in the upper directory.</summary>
     public static readonly string[] WhiteoutNames = ["b", "c"];
 
@@ -96,8 +75,8 @@ public static class WhiteoutScenario
             into.Add(FcRecordSpec.Inode(ino, RawInode(fs, WhiteoutMode, 1)));
             into.Add(FcRecordSpec.CreatDev(upper, ino, WhiteoutMode, 0, bytes));
         }
-        Whiteout(rename, whiteB, "b");
-        Whiteout(unlink, whiteC, "c");
+        Whiteout(rename, whiteB, WhiteoutNames[0]);
+        Whiteout(unlink, whiteC, WhiteoutNames[1]);
         var commits = v.LaterCommit
             ? new List<IReadOnlyList<FcRecordSpec>> { create, rename, unlink }
             : new List<IReadOnlyList<FcRecordSpec>> { Concat(create, rename, unlink) };
