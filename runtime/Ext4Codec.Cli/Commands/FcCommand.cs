@@ -8,6 +8,7 @@ using Ext4Codec.Format;
 using Ext4Codec.FileSystem;
 using Ext4Codec.Imaging;
 using Ext4Codec.Journal;
+using Ext4Codec.Versioning;
 using Ext4Codec.Reports;
 
 namespace Ext4Codec.Cli.Commands;
@@ -21,7 +22,8 @@ public static class FcCommand
         var json = CommonOptions.Json();
         var write = new Option<string>("--write") { Description = "write the fast commits a JSON file describes (docs/compat.md) into a copy of IMAGE, then list its area" };
         var output = new Option<string>("--output", "-o") { Description = "with --write: the new image (must differ from IMAGE)" };
-        var command = new Command("fc", "The fast-commit area: every tag decoded, its commit, replayed or not, and the kernel's scan verdict (exit 4 when the scan fails); --write writes fast commits into a copy") { image, json, write, output };
+        var proposal = CommonOptions.Proposal();
+        var command = new Command("fc", "The fast-commit area: every tag decoded, its commit, replayed or not, and the scan verdict of Linux 6.18 (or of a reader implementing the image's proposal; exit 4 when the scan fails); --write writes fast commits into a copy") { image, json, write, output, proposal };
         command.SetAction(parse =>
         {
             string? commits = parse.GetValue(write);
@@ -29,22 +31,27 @@ public static class FcCommand
             return CommonOptions.OnImage(parse, image, fs =>
             {
                 var o = parse.InvocationConfiguration.Output;
-                var scan = ScanArea(fs);
-                if (parse.GetValue(json)) CommonOptions.WriteJson(o, w => WriteJson(w, scan));
-                else WriteText(o, scan);
+                var reader = ReaderOf(CommonOptions.ResolveProposal(parse, proposal, fs));
+                var scan = ScanArea(fs, reader);
+                if (parse.GetValue(json)) CommonOptions.WriteJson(o, w => WriteJson(w, scan, reader));
+                else WriteText(o, scan, reader);
                 return scan.Outcome == FcOutcome.Failed ? ExitCodes.ErrorsLeft : ExitCodes.Clean;
             });
         });
         return command;
     }
 
-    private static FcScan ScanArea(Ext4FileSystem fs)
+    /// <summary>Linux 6.18 for the base format; this project's reader implementing the proposal otherwise.</summary>
+    private static ReaderRules ReaderOf(ProposalLayout? proposal)
+        => proposal is null ? ReaderRules.Of(ReaderProfiles.Linux_6_18) : ReaderRules.Of(ReaderProfiles.Ext4codec, proposal);
+
+    private static FcScan ScanArea(Ext4FileSystem fs, ReaderRules reader)
     {
         var journal = CommonOptions.OpenJournal(fs);
         if (!journal.Geometry.HasFastCommit && !fs.Geometry.Has(Ext4FeatureCompat.COMPAT_FAST_COMMIT))
             throw new CommandProblem("neither the filesystem nor its journal has the fast_commit feature");
         var recovery = JournalScanner.Recover(journal.Store, journal.Geometry);
-        return FcScanner.Scan(journal.Store, recovery, journal.NumFcBlocks, fs.Geometry.InodeSize, null, (uint)fs.Geometry.Incompat);
+        return FcScanner.Scan(journal.Store, recovery, journal.NumFcBlocks, fs.Geometry.InodeSize, reader.Scan, (uint)fs.Geometry.Incompat);
     }
 
     /// <summary><c>fc IMAGE --write FILE -o OUT</c>: the input copied to OUT, the commits written there; nothing is left behind on refusal.</summary>
@@ -73,9 +80,9 @@ public static class FcCommand
                 throw new CommandProblem($"{commitsFile}: {e.Message}");
             }
             FcWriteReport report;
+            FcWriteRequest request;
             using (var fs = Ext4FileSystem.Open(input))
             {
-                FcWriteRequest request;
                 try
                 {
                     request = FcCommitDocument.Parse(text, fs);
@@ -97,7 +104,8 @@ public static class FcCommand
                 }
             }
             using var written = Ext4FileSystem.Open(outputPath);
-            var scan = ScanArea(written);
+            var reader = ReaderOf(request.Proposal);
+            var scan = ScanArea(written, reader);
             var o = parse.InvocationConfiguration.Output;
             if (asJson)
             {
@@ -115,7 +123,7 @@ public static class FcCommand
                     foreach (string c in report.Changes) w.WriteStringValue(c);
                     w.WriteEndArray();
                     w.WritePropertyName("area");
-                    WriteJson(w, scan);
+                    WriteJson(w, scan, reader);
                     w.WriteEndObject();
                 });
             }
@@ -123,25 +131,26 @@ public static class FcCommand
             {
                 o.WriteLine($"{outputPath}: {U((ulong)report.Commits)} fast commits, {U((ulong)report.Records)} records in {U((ulong)report.Blocks)} blocks, tid {U(report.Tid)}");
                 foreach (string c in report.Changes) o.WriteLine("  " + c);
-                WriteText(o, scan);
+                WriteText(o, scan, reader);
             }
             return ExitCodes.Clean;
         });
     }
 
-    private static void WriteText(TextWriter o, FcScan scan)
+    private static void WriteText(TextWriter o, FcScan scan, ReaderRules reader)
     {
         o.WriteLine($"Fast-commit area: journal blocks {U(scan.FirstBlock)}..{U(scan.EndBlock - 1)}, expected tid {U(scan.ExpectedTid)}");
         foreach (var r in scan.Records)
             o.WriteLine($"  {U(r.JournalBlock)}+{U((ulong)r.Offset),-5} {TagName(r.Tag),-9} {Describe(r),-60} commit {r.Commit.ToString(CultureInfo.InvariantCulture)}, {(r.State == FcRecordState.Replayed ? "replayed" : "not replayed")}");
         foreach (var c in scan.Commits)
             o.WriteLine($"Commit {c.Index.ToString(CultureInfo.InvariantCulture)}: tid {U(c.Tid)}, records {c.FirstRecord.ToString(CultureInfo.InvariantCulture)}..{c.TailRecord.ToString(CultureInfo.InvariantCulture)}, {(c.Valid ? "valid" : "not valid for this tid/CRC")}");
-        o.WriteLine($"Scan: {OutcomeName(scan.Outcome)}{(scan.Errno.Length > 0 ? " (" + scan.Errno + ")" : "")}: {U((ulong)scan.ReplayTags)} records replay; {scan.Reason}");
+        o.WriteLine($"Scan ({reader.Name}): {OutcomeName(scan.Outcome)}{(scan.Errno.Length > 0 ? " (" + scan.Errno + ")" : "")}: {U((ulong)scan.ReplayTags)} records replay; {scan.Reason}");
     }
 
-    private static void WriteJson(Utf8JsonWriter w, FcScan scan)
+    private static void WriteJson(Utf8JsonWriter w, FcScan scan, ReaderRules reader)
     {
         w.WriteStartObject();
+        w.WriteString("reader", reader.Id);
         w.WriteNumber("first_block", scan.FirstBlock);
         w.WriteNumber("end_block", scan.EndBlock);
         w.WriteNumber("expected_tid", scan.ExpectedTid);

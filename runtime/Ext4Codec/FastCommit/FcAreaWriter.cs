@@ -25,6 +25,12 @@ public sealed record FcWriteRequest
 
     /// <summary>HEAD fc_features bits to set besides the gates (raw; to see what readers do with them).</summary>
     public uint ExtraHeadFeatures { get; init; }
+
+    /// <summary>
+    /// Lay blocks out as kernels before 6.2 did (before 48a6a66db82b): PADs and TAILs end one byte short of the
+    /// block end, the last byte unused. Linux 6.1.0 .. 6.1.3 accept only these; 6.2+ read both layouts.
+    /// </summary>
+    public bool LastByteUnused { get; init; }
 }
 
 /// <summary>What the writer did.</summary>
@@ -70,7 +76,7 @@ public static class FcAreaWriter
 
         var (headFeatures, setIncompat) = Gates(request, fs.Geometry);
         uint tid = ExpectedTid(journal, g);
-        var blocks = Layout(request.Commits, headFeatures, tid, bs, out int records);
+        var blocks = Layout(request.Commits, headFeatures, tid, bs, request.LastByteUnused ? bs - 1 : bs, out int records);
         // The area is fcFirst .. s_maxlen - 1; one zero block after the last written one ends the scan when there is room.
         if (fcFirst + (uint)blocks.Count > g.MaxLen) throw new FcWriteRefusedException($"the commits need {blocks.Count} blocks; the fast-commit area holds {areaBlocks - 1}");
 
@@ -137,7 +143,8 @@ public static class FcAreaWriter
     }
 
     /// <summary>The blocks of the area: HEAD, then each commit's records with PADs where they would not fit, then its TAIL.</summary>
-    private static List<byte[]> Layout(IReadOnlyList<IReadOnlyList<FcRecordSpec>> commits, uint headFeatures, uint tid, int bs, out int records)
+    /// <param name="end">Where PADs and TAILs end: the block size, or one byte before it (<see cref="FcWriteRequest.LastByteUnused"/>).</param>
+    private static List<byte[]> Layout(IReadOnlyList<IReadOnlyList<FcRecordSpec>> commits, uint headFeatures, uint tid, int bs, int end, out int records)
     {
         var blocks = new List<byte[]>();
         int count = 0;
@@ -149,11 +156,11 @@ public static class FcAreaWriter
         void Record(FcTag tag, ReadOnlySpan<byte> value)
         {
             int total = HeaderSize + value.Length;
-            if (total > bs - HeaderSize) throw new FcWriteRefusedException($"a {tag} record of {value.Length} bytes does not fit a {bs}-byte block beside a PAD header");
-            if (total > bs - HeaderSize - off)
+            if (total > end - HeaderSize) throw new FcWriteRefusedException($"a {tag} record of {value.Length} bytes does not fit a {bs}-byte block beside a PAD header");
+            if (total > end - HeaderSize - off)
             {
                 // ext4_fc_reserve_space: a PAD fills the block when the record would leave no room for one.
-                int pad = bs - HeaderSize - off;
+                int pad = end - HeaderSize - off;
                 FcTagInfo.WriteHeader(block.AsSpan(off), FcTag.PAD, pad);
                 crc = Crc32C.Append(crc, block.AsSpan(off, HeaderSize + pad));
                 block = new byte[bs];
@@ -175,16 +182,16 @@ public static class FcAreaWriter
         {
             foreach (var r in commits[c]) Record(r.Tag, r.Value);
             // ext4_fc_write_tail: room for header and tid and crc, or a PAD and a new block; the TAIL then runs to the block end.
-            if (HeaderSize + TailValue > bs - HeaderSize - off)
+            if (HeaderSize + TailValue > end - HeaderSize - off)
             {
-                int pad = bs - HeaderSize - off;
+                int pad = end - HeaderSize - off;
                 FcTagInfo.WriteHeader(block.AsSpan(off), FcTag.PAD, pad);
                 crc = Crc32C.Append(crc, block.AsSpan(off, HeaderSize + pad));
                 block = new byte[bs];
                 blocks.Add(block);
                 off = 0;
             }
-            FcTagInfo.WriteHeader(block.AsSpan(off), FcTag.TAIL, bs - off - HeaderSize);
+            FcTagInfo.WriteHeader(block.AsSpan(off), FcTag.TAIL, end - off - HeaderSize);
             BinaryPrimitives.WriteUInt32LittleEndian(block.AsSpan(off + HeaderSize), tid);
             crc = Crc32C.Append(crc, block.AsSpan(off, HeaderSize + 4));
             BinaryPrimitives.WriteUInt32LittleEndian(block.AsSpan(off + HeaderSize + 4), crc);

@@ -10,7 +10,7 @@ namespace Ext4Codec.FastCommit;
 /// <summary>
 /// The JSON description of fast commits the <c>fc --write</c> verb takes:
 /// <code>
-/// { "proposal": "fc_feature", "omit_gates": false, "allow_ungated": false, "head_features": 0,
+/// { "proposal": "fc_feature", "omit_gates": false, "allow_ungated": false, "head_features": 0, "last_byte_unused": false,
 ///   "commits": [ [ { "tag": "INODE", "fc_ino": 13, "inode": { "copy": 12, "i_mode": "0o20000" } },
 ///                  { "tag": "CREAT_DEV", "fc_parent_ino": 2, "fc_ino": 13, "fc_mode": "0o20000", "fc_rdev": "0:0", "fc_dname": "b" } ],
 ///                [ { "tag": "LINK", "fc_parent_ino": 2, "fc_ino": 13, "fc_dname": "c" },
@@ -39,6 +39,8 @@ public static class FcCommitDocument
         {
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new JsonSpecException("$", "expected an object with \"commits\"");
+            foreach (var property in root.EnumerateObject())
+                if (Array.IndexOf(Keys, property.Name) < 0) throw new JsonSpecException("$." + property.Name, $"not a key of a commit description (one of {string.Join(", ", Keys)})");
             ProposalLayout? proposal = null;
             if (root.TryGetProperty("proposal", out var p) && p.ValueKind != JsonValueKind.Null)
                 proposal = SpecProposals.Find(p.GetString() ?? "") ?? throw new JsonSpecException("$.proposal", $"no proposal '{p.GetString()}' (one of {string.Join(", ", Array.ConvertAll(SpecProposals.All, x => x.Id))})");
@@ -63,11 +65,23 @@ public static class FcCommitDocument
                 OmitGates = Flag(root, "omit_gates"),
                 AllowUngated = Flag(root, "allow_ungated"),
                 ExtraHeadFeatures = root.TryGetProperty("head_features", out var h) ? (uint)StructJson.Integer(h, "$.head_features") : 0,
+                LastByteUnused = Flag(root, "last_byte_unused"),
             };
         }
     }
 
-    private static bool Flag(JsonElement root, string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;
+    private static readonly string[] Keys = ["proposal", "omit_gates", "allow_ungated", "head_features", "last_byte_unused", "commits"];
+
+    private static bool Flag(JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out var v)) return false;
+        return v.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw new JsonSpecException("$." + name, "expected true or false"),
+        };
+    }
 
     private static FcRecordSpec Record(JsonElement record, Ext4FileSystem fs, string path)
     {

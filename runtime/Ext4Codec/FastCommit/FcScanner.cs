@@ -102,7 +102,7 @@ public static class FcScanner
                 if ((valueEnd >= 0 && len > valueEnd - valueStart) || !rules.LengthIsValid(tag, len, inodeSize))
                 {
                     // 6.2+ rejects an unknown tag in the length check; the outcome is the unknown-tag one.
-                    string what = rules.Knows(tag) ? TagName(tag) + " with length " + U((ulong)len) : "unknown tag " + U((ushort)tag);
+                    string what = rules.Knows(tag) ? TagName(tag) + " with length " + U((ulong)len) : Unknown(tag);
                     if (replayTags > 0) return Stop(replayTags, RecordAt(block, cur) + ": " + what + " ends the valid commits");
                     return Finish(0, "ECANCELED", RecordAt(block, cur) + ": " + what + " before any valid commit");
                 }
@@ -117,7 +117,7 @@ public static class FcScanner
                 }
                 if (!rules.Accepts(tag, features, sbIncompat))
                 {
-                    string what = rules.Knows(tag) ? TagName(tag) + " without the flag its proposal gates it on" : "unknown tag " + U((ushort)tag);
+                    string what = rules.Knows(tag) ? TagName(tag) + " without the flag its proposal gates it on" : Unknown(tag);
                     if (replayTags > 0) return Stop(replayTags, RecordAt(block, cur) + ": " + what + " ends the valid commits (the records after it are dropped)");
                     return Finish(0, "ECANCELED", RecordAt(block, cur) + ": " + what + " before any valid commit");
                 }
@@ -266,6 +266,10 @@ public static class FcScanner
     }
 
     private static string RecordAt(uint block, int offset) => "journal block " + U(block) + " +" + U((ulong)offset);
+
+    /// <summary>"unknown tag 32", or "tag 11 (CREAT_DEV, unknown to this reader)" for a tag a proposal adds.</summary>
+    private static string Unknown(FcTag tag)
+        => FcTagInfo.IsKnown(tag) ? "tag " + U((ushort)tag) + " (" + tag + ", unknown to this reader)" : "unknown tag " + U((ushort)tag);
 
     private static string TagName(FcTag tag) => FcTagInfo.IsKnown(tag) ? tag.ToString() : "tag " + U((ushort)tag);
 
