@@ -1,6 +1,6 @@
 #!/bin/bash
-# ClusterFuzzLite / OSS-Fuzz build (run by `compile` from the repository root, $SRC/ext4codec). Writes five
-# libFuzzer targets, $OUT/ext4codec_{check,info,journal,fc,replay}: each the libfuzzer-dotnet driver
+# ClusterFuzzLite / OSS-Fuzz build (run by `compile` from the repository root, $SRC/ext4codec). Writes six
+# libFuzzer targets, $OUT/ext4codec_{check,info,journal,fc,replay,compat}: each the libfuzzer-dotnet driver
 # (launcher.cc, built with $CXX $CXXFLAGS $LIB_FUZZING_ENGINE) that starts the SharpFuzz-instrumented .NET harness
 # in structured mode over the corpus images, with a .dict, an .options file and a _seed_corpus.zip.
 #
@@ -28,12 +28,12 @@ mkdir -p "$home/seeds"
 (cd fuzz && dotnet tool restore)
 dotnet publish fuzz/Ext4Codec.Fuzz/Ext4Codec.Fuzz.csproj -c Release -r linux-x64 --self-contained -o "$home/bin" --nologo
 (cd fuzz && dotnet sharpfuzz "$home/bin/Ext4Codec.Runtime.dll" -Ext4Codec.Fuzzing)
-cp corpus/kernel/*.img.gz corpus/fc/*.img.gz corpus/images/*.img.gz "$home/seeds/"
+cp corpus/kernel/*.img.gz corpus/fc/*.img.gz corpus/images/*.img.gz corpus/compat/*.img.gz "$home/seeds/"
 
 # shellcheck disable=SC2086 # the flags are word lists
 "$CXX" $CXXFLAGS -DLIBFUZZER_DOTNET_CC="\"$driver\"" .clusterfuzzlite/launcher.cc $LIB_FUZZING_ENGINE -o "$WORK/launcher"
 
-for target in check info journal fc replay; do
+for target in check info journal fc replay compat; do
   name=ext4codec_$target
   install -m 755 "$WORK/launcher" "$OUT/$name"
   # The driver execs its target with at most one argument; the harness's command line lives here.

@@ -8,11 +8,11 @@ cd "$(dirname "$0")/.."
 mutants=${1:-600000}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(check info journal fc replay)
+[ ${#targets[@]} -gt 0 ] || targets=(check info journal fc replay compat)
 
 dotnet build runtime/Ext4Codec.Cli -c Release -v quiet -nologo >/dev/null
 cli=runtime/Ext4Codec.Cli/bin/Release/net10.0/ext4codec
-seeds=(corpus/kernel corpus/fc corpus/images)
+seeds=(corpus/kernel corpus/fc corpus/images corpus/compat)
 [ -d ../shared/e2fs-corpus/images ] && seeds+=(../shared/e2fs-corpus/images)
 out=$(mktemp -d -t fuzz-bench-XXXXXX)
 trap 'rm -rf "$out"' EXIT

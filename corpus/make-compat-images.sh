@@ -5,7 +5,9 @@
 # It writes
 #   base.img.gz        the scenario's starting point: a clean 16 MiB ext4 (4k blocks, metadata_csum, 64bit,
 #                      fast_commit, a 4 MiB journal with a 256 KiB fast-commit area) holding empty /upper and /work,
-#                      made by mke2fs -d with fixed UUID, hash seed and time, so it is byte-for-byte reproducible
+#                      made by mke2fs and debugfs with fixed UUID, hash seed and time: byte-for-byte reproducible
+#   VARIANT.img.gz     four of the variants, as fuzzing seeds that carry each proposal's records (fc_feature-gated-later,
+#                      sb_incompat-gated-later, static_whiteout-later, CREAT_DEV-ungated-later)
 #   variants.sha256    sha256 of each scenario variant `ext4codec compat base.img --write-scenarios` writes from it
 #                      (today, fc_feature / sb_incompat gated or not with the whiteouts in the first or a later commit,
 #                      static_whiteout): the writer is deterministic, so tests rewrite the variants and check these
@@ -70,16 +72,16 @@ codec="$repo/runtime/Ext4Codec.Cli/bin/Release/net10.0/ext4codec"
 
 # ---------------------------------------------------------------- base image
 echo "== base.img"
-export E2FSPROGS_FAKE_TIME=1262304000   # 2010-01-01 UTC
-mkdir -p "$work/root/upper" "$work/root/work"
-touch -d @1262304000 "$work/root/upper" "$work/root/work" "$work/root"
+export E2FSPROGS_FAKE_TIME=1262304000   # 2010-01-01 UTC, for mke2fs and debugfs alike
 base="$work/base.img"
 truncate -s 16M "$base"
 mke2fs -q -F -t ext4 -b 4096 -I 256 -i 4096 -O metadata_csum,64bit,fast_commit -J size=4,fast_commit_size=256 \
     -L compat -U 5c1a7e00-c0a7-4c0d-8e11-000000000001 \
-    -E lazy_itable_init=0,lazy_journal_init=0,nodiscard,hash_seed=9b3e51d2-c0a7-4a7b-b6c4-000000000001 \
-    -d "$work/root" "$base"
+    -E lazy_itable_init=0,lazy_journal_init=0,nodiscard,hash_seed=9b3e51d2-c0a7-4a7b-b6c4-000000000001 "$base"
+# debugfs rather than mke2fs -d, which copies the source directories' ctime
+for d in upper work; do debugfs -w -R "mkdir $d" "$base" >/dev/null 2>&1; done
 unset E2FSPROGS_FAKE_TIME
+[ "$(e2fsck -fn "$base" >/dev/null 2>&1; echo $?)" = 0 ] || die "the base image is not clean"
 for f in a b c; do echo "lower $f" > "$lower/$f"; done
 
 fcinfo() { cat "/proc/fs/ext4/${loopdev#/dev/}/fc_info"; }
@@ -159,6 +161,9 @@ echo "== observations.tsv"
 
 gzip -9n < "$base" > "$outdir/base.img.gz"
 gzip -9n < "$today" > "$outdir/kernel-today.img.gz"
+for v in fc_feature-gated-later sb_incompat-gated-later static_whiteout-later CREAT_DEV-ungated-later; do
+    gzip -9n < "$work/sc/$v.img" > "$outdir/$v.img.gz"
+done
 cp "$work/kernel-today.fcinfo" "$work/static-whiteout-fc.tsv" "$work/observations.tsv" "$work/variants.sha256" "$outdir/"
 disagree=$(awk -F'\t' '!/^#/ && NR > 2 && $6 != "yes"' "$outdir/observations.tsv" | wc -l)
 echo "wrote $outdir: $(grep -vc '^#' "$outdir/observations.tsv") lines of observations ($disagree disagreeing)"

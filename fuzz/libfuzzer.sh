@@ -3,7 +3,7 @@
 # seeds, for a bounded time.
 #
 # Usage: fuzz/libfuzzer.sh TARGET [SECONDS] [LIBFUZZER-FLAG...]
-#   TARGET   check | info | journal | fc | replay
+#   TARGET   check | info | journal | fc | replay | compat
 #   SECONDS  -max_total_time (default 60; 0 = until Ctrl-C); further arguments go to libFuzzer as they are
 # Environment:
 #   FUZZ_OUT              output folder (default ./libfuzzer-out); this target's corpus and crashes go to $FUZZ_OUT/TARGET
@@ -14,7 +14,7 @@ set -euo pipefail
 usage() { sed -n '4,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 target=${1:-}
 seconds=${2:-60}
-case "$target" in check | info | journal | fc | replay) ;; *) usage ;; esac
+case "$target" in check | info | journal | fc | replay | compat) ;; *) usage ;; esac
 [[ $seconds =~ ^[0-9]+$ ]] || usage
 shift $(($# < 2 ? $# : 2))
 
@@ -59,7 +59,7 @@ locked dotnet publish "$here/Ext4Codec.Fuzz/Ext4Codec.Fuzz.csproj" -c Release -o
 # Our assembly only, less the mutator (see run-afl.sh).
 (cd "$here" && dotnet sharpfuzz "$scratch/bin/Ext4Codec.Runtime.dll" -Ext4Codec.Fuzzing)
 
-seeds=("$repo/corpus/kernel" "$repo/corpus/fc" "$repo/corpus/images")
+seeds=("$repo/corpus/kernel" "$repo/corpus/fc" "$repo/corpus/images" "$repo/corpus/compat")
 shared="$(cd "$repo/.." && pwd)/shared/e2fs-corpus/images"
 [ -d "$shared" ] && seeds+=("$shared")
 

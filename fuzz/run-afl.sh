@@ -3,7 +3,7 @@
 # seeds), for a bounded time.
 #
 # Usage: fuzz/run-afl.sh TARGET [SECONDS]
-#   TARGET   check | info | journal | fc | replay
+#   TARGET   check | info | journal | fc | replay | compat
 #   SECONDS  how long afl-fuzz runs (default 60; 0 = until Ctrl-C)
 # Environment:
 #   FUZZ_OUT        output folder (default ./afl-out); this target's run goes to $FUZZ_OUT/TARGET
@@ -15,7 +15,7 @@ set -euo pipefail
 usage() { sed -n '4,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 target=${1:-}
 seconds=${2:-60}
-case "$target" in check | info | journal | fc | replay) ;; *) usage ;; esac
+case "$target" in check | info | journal | fc | replay | compat) ;; *) usage ;; esac
 [[ $seconds =~ ^[0-9]+$ ]] || usage
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -48,7 +48,7 @@ locked dotnet publish "$here/Ext4Codec.Fuzz/Ext4Codec.Fuzz.csproj" -c Release -o
 (cd "$here" && dotnet sharpfuzz "$scratch/bin/Ext4Codec.Runtime.dll" -Ext4Codec.Fuzzing)
 
 # Seeds: folders, so the harness orders their images itself (ordinal), the same way again on replay.
-seeds=("$repo/corpus/kernel" "$repo/corpus/fc" "$repo/corpus/images")
+seeds=("$repo/corpus/kernel" "$repo/corpus/fc" "$repo/corpus/images" "$repo/corpus/compat")
 shared="$(cd "$repo/.." && pwd)/shared/e2fs-corpus/images"
 [ -d "$shared" ] && seeds+=("$shared")
 harness=("$scratch/bin/ext4codec-fuzz" "$target" --structured "${seeds[@]}")

@@ -9,7 +9,7 @@ internal sealed class HarnessArguments
 {
     public const string Usage = """
         usage: ext4codec-fuzz TARGET [--structured SEED...] [--libfuzzer | --replay INPUT... | --make-inputs DIR]
-          TARGET               check | info | journal | fc | replay (the CLI verb's code path)
+          TARGET               check | info | journal | fc | replay | compat (the CLI verb's code path)
           (no mode option)     AFL++ persistent mode, input on stdin; run once on stdin when not under afl-fuzz
           --libfuzzer          serve libfuzzer-dotnet (the driver sets the environment; it passes one argument)
           --replay INPUT...    run each input file (every file of a folder) once and print what escapes;
@@ -82,6 +82,7 @@ internal sealed class HarnessArguments
             "journal" => FuzzTarget.Journal,
             "fc" => FuzzTarget.Fc,
             "replay" => FuzzTarget.Replay,
+            "compat" => FuzzTarget.Compat,
             _ => (FuzzTarget)(-1),
         };
         return Enum.IsDefined(target);

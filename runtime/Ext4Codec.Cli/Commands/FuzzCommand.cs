@@ -19,8 +19,8 @@ public static class FuzzCommand
     public static Command Create()
     {
         var seeds = new Argument<string[]>("seeds") { Description = "seed images (raw or .gz) or folders of them", Arity = ArgumentArity.OneOrMore };
-        var target = new Option<string>("--target") { Description = "code to run on each mutant: check, info, journal, fc or replay", DefaultValueFactory = _ => "check" };
-        target.AcceptOnlyFromAmong("check", "info", "journal", "fc", "replay");
+        var target = new Option<string>("--target") { Description = "code to run on each mutant: check, info, journal, fc, replay or compat", DefaultValueFactory = _ => "check" };
+        target.AcceptOnlyFromAmong("check", "info", "journal", "fc", "replay", "compat");
         var seconds = new Option<double?>("--seconds") { Description = "run this long (default 60 s unless --iterations is given)" };
         var iterations = new Option<long?>("--iterations") { Description = "run exactly this many mutants (deterministic with --seed)" };
         var seed = new Option<ulong?>("--seed") { Description = "campaign seed (default: random, printed)" };

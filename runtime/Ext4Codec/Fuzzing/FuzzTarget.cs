@@ -13,4 +13,6 @@ public enum FuzzTarget
     Fc,
     /// <summary>jbd2 replay then fast-commit replay, into a private copy.</summary>
     Replay,
+    /// <summary>Every reader's verdict (CompatReport): access, its fast-commit scan and replay, the whiteouts it keeps.</summary>
+    Compat,
 }

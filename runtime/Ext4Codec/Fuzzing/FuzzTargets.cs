@@ -9,6 +9,7 @@ using Ext4Codec.Format;
 using Ext4Codec.Imaging;
 using Ext4Codec.Journal;
 using Ext4Codec.Reports;
+using Ext4Codec.Versioning;
 
 namespace Ext4Codec.Fuzzing;
 
@@ -25,6 +26,15 @@ public static class FuzzTargets
         if (target == FuzzTarget.Check)
         {
             FsckChecker.Check(mutant.Image);
+            return;
+        }
+        if (target == FuzzTarget.Compat)
+        {
+            // As the verb does: the proposal the image's flags show, every released reader and this project's.
+            ProposalLayout? proposal = null;
+            if (Ext4FileSystem.TryOpen(mutant.Image, false, out var probe, out _))
+                using (probe) proposal = ProposalDetector.Single(probe);
+            CompatReport.Of(mutant.Image, "mutant", proposal);
             return;
         }
         try
@@ -50,7 +60,10 @@ public static class FuzzTargets
         if (!Jbd2Journal.TryOpen(fs, out var journal, out _)) return;
         var recovery = JournalScanner.Recover(journal.Store, journal.Geometry);
         if (target == FuzzTarget.Journal) return;
-        var scan = FcScanner.Scan(journal.Store, recovery, journal.NumFcBlocks, fs.Geometry.InodeSize);
+        // The reader the verbs use: Linux 6.18's scan, or this project's for the proposal the image's flags show.
+        var proposal = ProposalDetector.Single(fs);
+        var rules = proposal is null ? null : ReaderRules.Of(ReaderProfiles.Ext4codec, proposal).Scan;
+        var scan = FcScanner.Scan(journal.Store, recovery, journal.NumFcBlocks, fs.Geometry.InodeSize, rules, (uint)fs.Geometry.Incompat);
         if (target == FuzzTarget.Fc) return;
         // Replay reads the mutant and writes a second private view, as the verb reads the image and writes a new file.
         using var output = mutant.Image.PrivateCopy();

@@ -80,6 +80,8 @@ public static class StructJson
             if (colon > 0)
             {
                 uint major = uint.Parse(s.AsSpan(0, colon), CultureInfo.InvariantCulture), minor = uint.Parse(s.AsSpan(colon + 1), CultureInfo.InvariantCulture);
+                // new_encode_dev holds a 12-bit major and a 20-bit minor.
+                if (major > 0xFFF || minor > 0xFFFFF) throw new JsonSpecException(path, $"'{s}': a device number has a major below 4096 and a minor below 1048576");
                 return (minor & 0xFF) | (major << 8) | ((minor & ~0xFFu) << 12);
             }
             if (s.StartsWith("0x", StringComparison.OrdinalIgnoreCase)) return Convert.ToUInt64(s[2..], 16);

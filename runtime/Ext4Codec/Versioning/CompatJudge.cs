@@ -26,6 +26,7 @@ public sealed class CompatJudge : IDisposable
     private readonly FcScan? _listing;
     private readonly string _openProblem = "";
     private IReadOnlyList<string>? _expectedWhiteouts;
+    private readonly Dictionary<(int Records, bool Jbd2), (List<string> Paths, string? Problem)> _whiteoutsAfter = [];
 
     /// <param name="proposal">The proposal the image was written for (null: the base format).</param>
     public CompatJudge(DiskImage image, ProposalLayout? proposal)
@@ -173,7 +174,16 @@ public sealed class CompatJudge : IDisposable
     }
 
     /// <summary>Whiteouts once jbd2 (when <paramref name="jbd2"/>) and the first <paramref name="records"/> fast-commit records are replayed.</summary>
+    /// <remarks>Readers that replay the same records share one replay.</remarks>
     private List<string> WhiteoutsAfter(int records, bool jbd2, out string? problem)
+    {
+        if (!_whiteoutsAfter.TryGetValue((records, jbd2), out var known))
+            _whiteoutsAfter[(records, jbd2)] = known = (Replayed(records, jbd2, out string? why), why);
+        problem = known.Problem;
+        return known.Paths;
+    }
+
+    private List<string> Replayed(int records, bool jbd2, out string? problem)
     {
         problem = null;
         if (_fs is null) return [];

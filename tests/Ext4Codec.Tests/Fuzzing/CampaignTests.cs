@@ -25,6 +25,7 @@ public class CampaignTests(ITestOutputHelper output)
     [InlineData(FuzzTarget.Journal)]
     [InlineData(FuzzTarget.Fc)]
     [InlineData(FuzzTarget.Replay)]
+    [InlineData(FuzzTarget.Compat)]
     public void Short_deterministic_campaign_finds_nothing(FuzzTarget target)
     {
         var seeds = LoadSeeds();
@@ -85,11 +86,14 @@ public class CampaignTests(ITestOutputHelper output)
         return m.Describe() + " " + Convert.ToHexString(m.NewBytes) + " @" + m.Offset;
     }
 
-    /// <summary>The demo image and corpus/kernel and corpus/fc images: the kernel wrote all of them.</summary>
+    /// <summary>
+    /// The demo image and corpus/kernel and corpus/fc images (the kernel wrote all of them) and corpus/compat (the
+    /// scenario's base, the kernel's crashed run of it, and variants the fast-commit writer made under each proposal).
+    /// </summary>
     private static List<FuzzSeed> LoadSeeds()
     {
         var paths = new List<string> { RepoImages.PathOf("corpus/images/demo-ext4.img.gz") };
-        foreach (string dir in new[] { "corpus/kernel", "corpus/fc" })
+        foreach (string dir in new[] { "corpus/kernel", "corpus/fc", "corpus/compat" })
             paths.AddRange(Directory.GetFiles(RepoImages.PathOf(dir), "*.img.gz").Order(StringComparer.Ordinal));
         return paths.Select(p => new FuzzSeed(Path.GetRelativePath(RepoImages.Root, p), DiskImage.Open(p))).ToList();
     }
