@@ -66,6 +66,8 @@ public static class LsCommand
                     }
                     foreach (var err in errors) parse.InvocationConfiguration.Error.WriteLine($"ext4codec: {parse.GetValue(image)}: {err}");
                 }
+                // The readable entries are listed; a directory block that could not be read leaves errors.
+                return errors.Count > 0 ? ExitCodes.ErrorsLeft : ExitCodes.Clean;
             });
         });
         return command;

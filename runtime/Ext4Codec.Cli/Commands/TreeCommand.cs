@@ -46,7 +46,7 @@ public static class TreeCommand
                         ErrorsJson.Write(w, errors);
                         w.WriteEndObject();
                     });
-                    return;
+                    return errors.Count > 0 ? ExitCodes.ErrorsLeft : ExitCodes.Clean;
                 }
                 foreach (var node in nodes)
                 {
@@ -57,6 +57,8 @@ public static class TreeCommand
                     o.WriteLine($"{new string(' ', node.Depth * 2)}{name}{suffix}");
                 }
                 foreach (var err in errors) parse.InvocationConfiguration.Error.WriteLine($"ext4codec: {parse.GetValue(image)}: {err}");
+                // Every readable path is listed; what could not be read leaves errors.
+                return errors.Count > 0 ? ExitCodes.ErrorsLeft : ExitCodes.Clean;
             });
         });
         return command;

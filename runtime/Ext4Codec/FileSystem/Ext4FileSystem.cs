@@ -185,6 +185,9 @@ public sealed class Ext4FileSystem : IDisposable
     {
         if (ino == 0 || ino > Geometry.InodesCount)
             throw new Corruption("ext4_inode", "", 0, $"inode {ino} is outside 1..{Geometry.InodesCount}").ToException();
+        // A journal device's superblock opens without the group checks: it has no inode tables.
+        if (Geometry.InodesPerGroup == 0 || Geometry.Has(Ext4FeatureIncompat.INCOMPAT_JOURNAL_DEV))
+            throw new Corruption("ext4_inode", "s_inodes_per_group", SuperBlockOffset + SuperBlockLayout.Offsets.s_inodes_per_group, $"inode {ino}: a journal device has no inodes").ToException();
         uint group = (ino - 1) / Geometry.InodesPerGroup;
         uint index = (ino - 1) % Geometry.InodesPerGroup;
         if (group >= Geometry.GroupCount)

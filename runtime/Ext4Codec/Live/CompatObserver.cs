@@ -66,21 +66,32 @@ public sealed partial class CompatObserver : IDisposable
         return m.Success ? m.Groups[1].Value : "";
     }
 
-    /// <summary>A plain read-write mount of a copy of <paramref name="image"/>, with the kernel's lines for it.</summary>
-    public (MountSight Sight, LiveMount Mount, string Note) Mount(string image, string upperPath)
+    /// <summary>
+    /// A plain read-write mount of a copy of <paramref name="image"/>, with the kernel's lines for it. A refusal's
+    /// <see cref="MountSight.Said"/> is the kernel line that contains <paramref name="expectedLine"/>, or the last
+    /// line when none does.
+    /// </summary>
+    public (MountSight Sight, LiveMount Mount, string Note) Mount(string image, string upperPath, string expectedLine = "")
     {
-        List<string> whiteouts = [];
+        List<string> whiteouts = [], tree = [];
         List<string>? hidden = null;
         string note = "";
         var mount = _mounter.Attempt(image, null, Kernel.MountRequest.Rw, root =>
         {
+            // The tree and the whiteouts first: an overlay mount makes directories in its workdir.
+            tree = Tree(root);
             string upper = Path.Combine(root, upperPath.TrimStart('/'));
             whiteouts = CharDevicesZero(upper);
             if (LoopMounter.Mode(root) != "rw") return;
             hidden = Hidden(upper, root, out note);
         });
         string outcome = mount.Observable(Kernel.MountRequest.Rw);
-        return (mount.Mounted ? new MountSight(outcome, whiteouts, hidden) : new MountSight(outcome, [], null), mount, note);
+        if (mount.Mounted) return (new MountSight(outcome, whiteouts, hidden, "", tree), mount, note);
+        string said = mount.Messages.Count == 0 ? "" : mount.Messages[^1];
+        if (expectedLine.Length > 0)
+            foreach (string line in mount.Messages)
+                if (line.Contains(expectedLine, StringComparison.Ordinal)) said = expectedLine;
+        return (new MountSight(outcome, [], null, said, []), mount, note);
     }
 
     /// <summary><c>e2fsck -fn</c> of the image (read-only: it is run on the file itself): exit code (-1 when killed) and output.</summary>
@@ -126,6 +137,34 @@ public sealed partial class CompatObserver : IDisposable
         for (int n = 1; n < 134; n++)
             if (Marshal.GetPInvokeErrorMessage(n) == text) return Kernel.Errno.Name(n);
         return "\"" + text + "\"";
+    }
+
+    /// <summary>Every path under the mount point with its type and device number, in <see cref="TreeListing"/>'s form (stat's %F, %t:%T).</summary>
+    private static List<string> Tree(string root)
+    {
+        var entries = new List<string>();
+        var run = SystemTool.Run("find", [root, "-mindepth", "1", "-exec", "stat", "-c", "%n|%F|%t:%T", "{}", "+"], ToolTimeout);
+        foreach (string line in run.Output.Split('\n'))
+        {
+            var f = line.Split('|');
+            if (f.Length != 3 || !f[0].StartsWith(root, StringComparison.Ordinal)) continue;
+            var device = f[2].Split(':');
+            uint major = Convert.ToUInt32(device[0], 16), minor = Convert.ToUInt32(device[1], 16);
+            string type = f[1] switch
+            {
+                "regular file" or "regular empty file" => "f",
+                "directory" => "d",
+                "symbolic link" => "l",
+                "fifo" => "p",
+                "socket" => "s",
+                "character special file" => TreeListing.Type('c', major, minor),
+                "block special file" => TreeListing.Type('b', major, minor),
+                _ => "?",
+            };
+            entries.Add(f[0][root.Length..] + "=" + type);
+        }
+        entries.Sort(StringComparer.Ordinal);
+        return entries;
     }
 
     /// <summary>Names of the character devices 0:0 directly in <paramref name="directory"/> (stat's %t:%T is the device number in hex).</summary>

@@ -73,23 +73,26 @@ public sealed class CompatVerification
 
     private void AddReaders(List<CompatCheckRow> rows, string variant, string prefix, string path, ProposalLayout? proposal, string upperPath, bool repair)
     {
-        string mount, readOnly, repaired = "";
+        MountSight mount;
+        string readOnly, repaired = "";
         using (var image = DiskImage.Open(path))
         {
             using var judge = new CompatJudge(image, proposal);
-            mount = SightPrediction.Mount(judge.Judge(Kernel), upperPath, WhiteoutScenario.LowerNames).ToString();
+            mount = SightPrediction.Mount(judge.Judge(Kernel), upperPath, WhiteoutScenario.LowerNames);
             readOnly = "exit " + FsckChecker.Check(image, null, new FsckOptions { Checker = Checker }).ExitCode;
             if (repair) repaired = SightPrediction.Repair(judge.Judge(Checker), upperPath).ToString();
         }
         if (_observer is null)
         {
-            rows.Add(new CompatCheckRow(variant, prefix + "mount", Kernel.Id, mount, "", ""));
+            rows.Add(new CompatCheckRow(variant, prefix + "mount", Kernel.Id, mount.ToString(), "", ""));
+            rows.Add(new CompatCheckRow(variant, prefix + "mount tree", Kernel.Id, mount.TreeText, "", ""));
             rows.Add(new CompatCheckRow(variant, prefix + "e2fsck -fn", Checker.Id, readOnly, "", ""));
             if (repair) rows.Add(new CompatCheckRow(variant, prefix + "e2fsck -fy", Checker.Id, repaired, "", ""));
             return;
         }
-        var (sight, live, note) = _observer.Mount(path, upperPath);
-        rows.Add(new CompatCheckRow(variant, prefix + "mount", Kernel.Id, mount, sight.ToString(), live.JoinedMessages + (note.Length > 0 ? " | " + note : "")));
+        var (sight, live, note) = _observer.Mount(path, upperPath, mount.Said);
+        rows.Add(new CompatCheckRow(variant, prefix + "mount", Kernel.Id, mount.ToString(), sight.ToString(), live.JoinedMessages + (note.Length > 0 ? " | " + note : "")));
+        rows.Add(new CompatCheckRow(variant, prefix + "mount tree", Kernel.Id, mount.TreeText, sight.TreeText, "the paths a read-write mount shows, before the overlay is stacked"));
         var (exit, output) = _observer.CheckReadOnly(path);
         rows.Add(new CompatCheckRow(variant, prefix + "e2fsck -fn", Checker.Id, readOnly, "exit " + exit, KeyLines(output)));
         if (!repair) return;

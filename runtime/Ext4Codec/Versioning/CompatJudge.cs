@@ -26,7 +26,7 @@ public sealed class CompatJudge : IDisposable
     private readonly FcScan? _listing;
     private readonly string _openProblem = "";
     private IReadOnlyList<string>? _expectedWhiteouts;
-    private readonly Dictionary<(int Records, bool Jbd2), (List<string> Paths, string? Problem)> _whiteoutsAfter = [];
+    private readonly Dictionary<(int Records, bool Jbd2), DiskState> _after = [];
 
     /// <param name="proposal">The proposal the image was written for (null: the base format).</param>
     public CompatJudge(DiskImage image, ProposalLayout? proposal)
@@ -64,7 +64,7 @@ public sealed class CompatJudge : IDisposable
     public int ExpectedRecords => _recovery?.NeedsRecovery == true ? _listing?.ValidPrefixTags ?? 0 : 0;
 
     /// <summary>The whiteouts once every valid commit is replayed (computed on first use: it replays the journal).</summary>
-    public IReadOnlyList<string> ExpectedWhiteouts => _expectedWhiteouts ??= _fs is null ? [] : WhiteoutsAfter(ExpectedRecords, jbd2: true, out _);
+    public IReadOnlyList<string> ExpectedWhiteouts => _expectedWhiteouts ??= _fs is null ? [] : After(ExpectedRecords, jbd2: true).Whiteouts;
 
     /// <summary>The listing of the fast-commit area as the intended reader sees it, or null.</summary>
     public FcScan? Listing => _listing;
@@ -84,9 +84,9 @@ public sealed class CompatJudge : IDisposable
         // What is on disk once the reader is done: its recovery written (a failed kernel recovery writes nothing; e2fsck
         // discards a journal it cannot recover), whether or not it then takes the filesystem.
         bool recovered = replay.Kind is ReplayKind.Complete or ReplayKind.Truncated or ReplayKind.Ignored;
-        var onDisk = WhiteoutsAfter(recovered ? replay.Replayed : 0, jbd2: recovered, out string? problem);
-        if (problem is not null) notes.Add(problem);
-        return new ReaderVerdict(reader, access, replay, new ReaderWhiteouts(ExpectedWhiteouts, onDisk, access.Kind != AccessKind.Refused), notes);
+        var onDisk = After(recovered ? replay.Replayed : 0, jbd2: recovered);
+        if (onDisk.Problem is not null) notes.Add(onDisk.Problem);
+        return new ReaderVerdict(reader, access, replay, new ReaderWhiteouts(ExpectedWhiteouts, onDisk.Whiteouts, access.Kind != AccessKind.Refused), notes) { Tree = onDisk.Tree };
     }
 
     /// <summary>The reader's journal recovery: jbd2, then its fast-commit scan, judged against the valid commits.</summary>
@@ -173,38 +173,37 @@ public sealed class CompatJudge : IDisposable
         return $"{r.Tag} at journal block {r.JournalBlock}+{r.Offset}";
     }
 
-    /// <summary>Whiteouts once jbd2 (when <paramref name="jbd2"/>) and the first <paramref name="records"/> fast-commit records are replayed.</summary>
+    /// <summary>What is on disk once jbd2 (when <paramref name="jbd2"/>) and the first <paramref name="records"/> fast-commit records are replayed.</summary>
     /// <remarks>Readers that replay the same records share one replay.</remarks>
-    private List<string> WhiteoutsAfter(int records, bool jbd2, out string? problem)
+    private DiskState After(int records, bool jbd2)
     {
-        if (!_whiteoutsAfter.TryGetValue((records, jbd2), out var known))
-            _whiteoutsAfter[(records, jbd2)] = known = (Replayed(records, jbd2, out string? why), why);
-        problem = known.Problem;
-        return known.Paths;
+        if (!_after.TryGetValue((records, jbd2), out var state)) _after[(records, jbd2)] = state = Replayed(records, jbd2);
+        return state;
     }
 
-    private List<string> Replayed(int records, bool jbd2, out string? problem)
+    private DiskState Replayed(int records, bool jbd2)
     {
-        problem = null;
-        if (_fs is null) return [];
-        if (!jbd2 || _journal is null || _recovery is null || !_recovery.NeedsRecovery || _recovery.Error is not null) return WhiteoutFinder.Find(_fs);
+        if (_fs is null) return new DiskState([], [], null);
+        if (!jbd2 || _journal is null || _recovery is null || !_recovery.NeedsRecovery || _recovery.Error is not null) return DiskState.Of(_fs, null);
         using var view = _image.PrivateCopy();
         var scan = (_listing ?? new FcScan()).Replaying(records);
         try
         {
             if (!JournalReplayer.TryReplay(_fs, _journal, _recovery, scan, view, out string refusal, out _))
-            {
-                problem = "the replay for the whiteout count failed: " + refusal;
-                return [];
-            }
+                return new DiskState([], [], "the replay for the whiteout count failed: " + refusal);
             using var replayed = Ext4FileSystem.Open(view);
-            return WhiteoutFinder.Find(replayed);
+            return DiskState.Of(replayed, null);
         }
         catch (Exception e) when (e is CorruptDataException or EditRefusedException)
         {
-            problem = "the replay for the whiteout count failed: " + e.Message;
-            return [];
+            return new DiskState([], [], "the replay for the whiteout count failed: " + e.Message);
         }
+    }
+
+    /// <summary>The whiteouts and the tree of a filesystem state, and why it could not be made (or null).</summary>
+    private sealed record DiskState(List<string> Whiteouts, List<string> Tree, string? Problem)
+    {
+        public static DiskState Of(Ext4FileSystem fs, string? problem) => new(WhiteoutFinder.Find(fs), TreeListing.Of(fs), problem);
     }
 
     public void Dispose() => _fs?.Dispose();

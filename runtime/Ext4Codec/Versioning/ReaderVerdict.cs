@@ -55,4 +55,8 @@ public sealed record ReaderWhiteouts(IReadOnlyList<string> Expected, IReadOnlyLi
 }
 
 /// <summary>One reader's verdict on an image: access, fast-commit replay, and the whiteouts it keeps.</summary>
-public sealed record ReaderVerdict(ReaderRules Reader, ReaderAccess Access, ReaderReplay Replay, ReaderWhiteouts Whiteouts, IReadOnlyList<string> Notes);
+public sealed record ReaderVerdict(ReaderRules Reader, ReaderAccess Access, ReaderReplay Replay, ReaderWhiteouts Whiteouts, IReadOnlyList<string> Notes)
+{
+    /// <summary>The filesystem's paths and types once the reader's recovery is done (<see cref="TreeListing"/>).</summary>
+    public IReadOnlyList<string> Tree { get; init; } = [];
+}

@@ -20,7 +20,7 @@ public static class SightPrediction
             AccessKind.MountsReadOnly when kernel.Access.Errno.Length == 0 => "ok:ro",
             _ => "fail:" + kernel.Access.Errno,
         };
-        if (!outcome.StartsWith("ok", StringComparison.Ordinal)) return new MountSight(outcome, [], null);
+        if (!outcome.StartsWith("ok", StringComparison.Ordinal)) return new MountSight(outcome, [], null, kernel.Access.Message, []);
         var whiteouts = NamesIn(kernel.Whiteouts.Survived, upperPath);
         List<string>? hidden = null;
         if (outcome == "ok:rw")
@@ -29,7 +29,7 @@ public static class SightPrediction
             foreach (string name in lower)
                 if (whiteouts.Contains(name)) hidden.Add(name);
         }
-        return new MountSight(outcome, whiteouts, hidden);
+        return new MountSight(outcome, whiteouts, hidden, "", kernel.Tree);
     }
 
     /// <summary>A checker reader's <c>e2fsck -fy</c>.</summary>
