@@ -38,7 +38,8 @@ if ! command -v "$cxx" >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang libclang-rt-dev >/dev/null
 fi
 
-locked() { if command -v flock >/dev/null 2>&1; then flock "${EXT4CODEC_BUILD_LOCK:-/tmp/ext4codec-build.lock}" "$@"; else "$@"; fi; }
+# shellcheck source=harness.sh
+. "$here/harness.sh"
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
@@ -54,14 +55,7 @@ echo "libfuzzer.sh: building the driver from $src"
 "$cxx" -O2 -fsanitize=fuzzer "$src" -o "$scratch/libfuzzer-dotnet"
 
 echo "libfuzzer.sh: publishing the harness and instrumenting Ext4Codec.Runtime.dll"
-(cd "$here" && locked dotnet tool restore >/dev/null)
-locked dotnet publish "$here/Ext4Codec.Fuzz/Ext4Codec.Fuzz.csproj" -c Release -o "$scratch/bin" --nologo -v quiet
-# Our assembly only, less the mutator (see run-afl.sh).
-(cd "$here" && dotnet sharpfuzz "$scratch/bin/Ext4Codec.Runtime.dll" -Ext4Codec.Fuzzing)
-
-seeds=("$repo/corpus/kernel" "$repo/corpus/fc" "$repo/corpus/images" "$repo/corpus/compat")
-shared="$(cd "$repo/.." && pwd)/shared/e2fs-corpus/images"
-[ -d "$shared" ] && seeds+=("$shared")
+publish_instrumented "$scratch/bin"
 
 # The driver execs its target with one argument at most, so the harness's command line goes in a script.
 printf '#!/bin/sh\nexec %s --libfuzzer\n' "$(printf '%q ' "$scratch/bin/ext4codec-fuzz" "$target" --structured "${seeds[@]}")" >"$scratch/target.sh"

@@ -33,24 +33,14 @@ if ! command -v afl-fuzz >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq afl++ >/dev/null
 fi
 
-# Builds share a lock on this machine (two cores); flock is util-linux, present on Debian.
-locked() { if command -v flock >/dev/null 2>&1; then flock "${EXT4CODEC_BUILD_LOCK:-/tmp/ext4codec-build.lock}" "$@"; else "$@"; fi; }
+# shellcheck source=harness.sh
+. "$here/harness.sh"
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
 echo "run-afl.sh: publishing the harness and instrumenting Ext4Codec.Runtime.dll"
-(cd "$here" && locked dotnet tool restore >/dev/null)
-locked dotnet publish "$here/Ext4Codec.Fuzz/Ext4Codec.Fuzz.csproj" -c Release -o "$scratch/bin" --nologo -v quiet
-# Only our assembly, and not the mutator (Ext4Codec.Fuzzing): coverage of the mutator's own branches would reward
-# inputs for how a mutation was chosen rather than for what the target did with it. (A leading '-' excludes a
-# prefix in the sharpfuzz tool.)
-(cd "$here" && dotnet sharpfuzz "$scratch/bin/Ext4Codec.Runtime.dll" -Ext4Codec.Fuzzing)
-
-# Seeds: folders, so the harness orders their images itself (ordinal), the same way again on replay.
-seeds=("$repo/corpus/kernel" "$repo/corpus/fc" "$repo/corpus/images" "$repo/corpus/compat")
-shared="$(cd "$repo/.." && pwd)/shared/e2fs-corpus/images"
-[ -d "$shared" ] && seeds+=("$shared")
+publish_instrumented "$scratch/bin"
 harness=("$scratch/bin/ext4codec-fuzz" "$target" --structured "${seeds[@]}")
 
 resume=${FUZZ_RESUME:-0}

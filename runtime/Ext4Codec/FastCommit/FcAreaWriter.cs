@@ -153,20 +153,23 @@ public static class FcAreaWriter
         uint crc = 0;
         blocks.Add(block);
 
+        // A PAD to the block's end, and a new block.
+        void PadBlock()
+        {
+            int pad = end - HeaderSize - off;
+            FcTagInfo.WriteHeader(block.AsSpan(off), FcTag.PAD, pad);
+            crc = Crc32C.Append(crc, block.AsSpan(off, HeaderSize + pad));
+            block = new byte[bs];
+            blocks.Add(block);
+            off = 0;
+        }
+
         void Record(FcTag tag, ReadOnlySpan<byte> value)
         {
             int total = HeaderSize + value.Length;
             if (total > end - HeaderSize) throw new FcWriteRefusedException($"a {tag} record of {value.Length} bytes does not fit a {bs}-byte block beside a PAD header");
-            if (total > end - HeaderSize - off)
-            {
-                // ext4_fc_reserve_space: a PAD fills the block when the record would leave no room for one.
-                int pad = end - HeaderSize - off;
-                FcTagInfo.WriteHeader(block.AsSpan(off), FcTag.PAD, pad);
-                crc = Crc32C.Append(crc, block.AsSpan(off, HeaderSize + pad));
-                block = new byte[bs];
-                blocks.Add(block);
-                off = 0;
-            }
+            // ext4_fc_reserve_space: a PAD fills the block when the record would leave no room for one.
+            if (total > end - HeaderSize - off) PadBlock();
             FcTagInfo.Write(block.AsSpan(off), tag, value);
             crc = Crc32C.Append(crc, block.AsSpan(off, total));
             off += total;
@@ -182,15 +185,7 @@ public static class FcAreaWriter
         {
             foreach (var r in commits[c]) Record(r.Tag, r.Value);
             // ext4_fc_write_tail: room for header and tid and crc, or a PAD and a new block; the TAIL then runs to the block end.
-            if (HeaderSize + TailValue > end - HeaderSize - off)
-            {
-                int pad = end - HeaderSize - off;
-                FcTagInfo.WriteHeader(block.AsSpan(off), FcTag.PAD, pad);
-                crc = Crc32C.Append(crc, block.AsSpan(off, HeaderSize + pad));
-                block = new byte[bs];
-                blocks.Add(block);
-                off = 0;
-            }
+            if (HeaderSize + TailValue > end - HeaderSize - off) PadBlock();
             FcTagInfo.WriteHeader(block.AsSpan(off), FcTag.TAIL, end - off - HeaderSize);
             BinaryPrimitives.WriteUInt32LittleEndian(block.AsSpan(off + HeaderSize), tid);
             crc = Crc32C.Append(crc, block.AsSpan(off, HeaderSize + 4));

@@ -48,8 +48,18 @@ public sealed partial class CompatObserver : IDisposable
             if (LoopMounter.Unavailable is { } why) return why;
             foreach (string tool in new[] { "e2fsck", "debugfs", "find", "stat" })
                 if (SystemTool.Find(tool) is null) return $"the compat observation needs {tool}, which is not installed";
+            if (!HasOverlay()) return "the compat observation stacks an overlay, and this kernel has no overlayfs (modprobe overlay failed)";
             return null;
         }
+    }
+
+    /// <summary>overlayfs is registered, or loads (modprobe overlay).</summary>
+    private static bool HasOverlay()
+    {
+        static bool Registered() => File.Exists("/proc/filesystems") && File.ReadAllText("/proc/filesystems").Contains("\toverlay\n", StringComparison.Ordinal);
+        if (Registered()) return true;
+        if (SystemTool.Find("modprobe") is not null) SystemTool.Run("modprobe", ["overlay"], ToolTimeout);
+        return Registered();
     }
 
     /// <summary>The running kernel's release.</summary>
